@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite: what the README's second command runs and what CI runs.
+# Needs Go 1.26; examples/pygateway needs CPython headers (see .ci/run for the packages).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(git ls-files '*.go' | grep -v '/testdata/' | xargs gofmt -l)
+if [ -n "$unformatted" ]; then
+	echo "not gofmt-clean:"; echo "$unformatted"; exit 1
+fi
+
+step "go vet (tool module, runtime module)"
+go vet ./...
+(cd chain_runtime && go vet ./...)
+
+step "runtime: tests with the race detector"
+(cd chain_runtime && go test -race -count=1 ./...)
+
+step "tool: tests (analyzers, fixes, command, end-to-end)"
+go test -count=1 ./...
+
+if [ -d examples/pygateway ]; then
+	step "examples/pygateway: tests and a short benchmark"
+	(cd examples/pygateway && go vet ./... && go test -count=1 -bench=. -benchtime=200x ./...)
+fi
+
+step "all passed"
