@@ -1,0 +1,94 @@
+// Package droprequest defines an Analyzer that reports after-chains whose
+// after-middlewares are called without the current request.
+//
+// # Analyzer droprequest
+//
+// droprequest: report an after-chain that calls after-middlewares without the current request
+//
+// See [Doc] for the full text that `chainlint help droprequest` prints.
+package droprequest
+
+// Doc is the analyzer's documentation: a one-sentence summary, then the
+// defect, a bad and a fixed example, what is not reported, and the flags.
+const Doc = `report an after-chain that calls after-middlewares without the current request
+
+After-middlewares whose contract is (request, response) read request-scoped
+data: path parameters, the authenticated identity, the request id, values
+the before-middlewares stored in the request's context. The rule is: the
+after-chain must receive the same request value that the handler received.
+droprequest reports, deciding on SSA values (through intermediate variables
+and, by fact, across package boundaries):
+
+  - a nil, zero, new(T) or &T{} request passed to an after-middleware or to
+    an after-chain runner while the enclosing function has the request;
+  - an after-chain runner that has no request to pass (runAfter(resp)),
+    although its middlewares take one and its callers have the request: at
+    the runner, and at callers in other packages;
+  - a stale request: the request as it was before the before-chain (or
+    WithContext, Clone, or any other rewrite the handler's request went
+    through) changed it.
+
+The message names the request value to pass and where it came from; Related
+points at that newer value, or at the caller that has the request.
+
+Bad:
+
+	func (s *Server) Serve(req *Request) *Response {
+		req2, resp := s.runBefore(req) // req2 carries the auth identity
+		if resp == nil {
+			resp = s.handler(req2)
+		}
+		return s.runAfter(req, resp) // after-middlewares see the stale req
+	}
+
+Fixed (what the suggested fix writes):
+
+	func (s *Server) Serve(req *Request) *Response {
+		req2, resp := s.runBefore(req) // req2 carries the auth identity
+		if resp == nil {
+			resp = s.handler(req2)
+		}
+		return s.runAfter(req2, resp)
+	}
+
+A runner without a request parameter gets one, and its callers in the same
+package pass theirs:
+
+	func (s *Server) runAfter(resp *Response) *Response {
+		for _, m := range s.after {
+			resp = m(nil, resp)
+		}
+		return resp
+	}
+
+becomes
+
+	func (s *Server) runAfter(req *Request, resp *Response) *Response {
+		for _, m := range s.after {
+			resp = m(req, resp)
+		}
+		return resp
+	}
+
+and "s.runAfter(resp)" becomes "s.runAfter(req2, resp)" in its callers.
+
+No fix is offered, and the message says why, when no single request value
+can be chosen safely: two different rewrites of the request are in reach;
+the latest request is not held by a variable the call can name; the runner
+is exported (other packages call it), used as a value, or a caller of it
+has no request; the request type cannot be written in the runner's file.
+
+Not reported: after-middlewares that take only a response; calls that pass
+the latest request; code with no request in reach (a background job that
+runs response hooks); generated files; a line marked
+
+	//chainlint:ignore droprequest reason
+
+Flags: droprequest has none of its own. Which types are requests and
+responses comes from the chains analyzer's flags:
+
+	-chains.request-types
+		comma-separated request types (default "net/http.Request,*.Request,*.Context")
+	-chains.response-types
+		comma-separated response types (default "net/http.ResponseWriter,*.Response")
+`
