@@ -1,0 +1,123 @@
+// Package inline holds runners whose before- and after-chains are loops in
+// the runner itself.
+package inline
+
+type Request struct{ Path string }
+
+type Response struct {
+	Status int
+	Header map[string]string
+}
+
+type Before func(req *Request) *Response
+
+type After func(req *Request, resp *Response) *Response
+
+type Middleware interface {
+	Before(req *Request) (*Response, error)
+}
+
+type Server struct {
+	before  []Before
+	after   []After
+	mws     []Middleware
+	handler func(req *Request) *Response
+}
+
+func applyGlobalHeaders(resp *Response) {
+	resp.Header["Access-Control-Allow-Origin"] = "*"
+}
+
+// Serve returns a before-middleware's response from inside the loop.
+func (s *Server) Serve(req *Request) *Response {
+	for _, m := range s.before {
+		if r := m(req); r != nil {
+			return r // want `short-circuit response from s.before is returned here without running the after-chain s.after and applyGlobalHeaders\(resp\)`
+		}
+	}
+	resp := s.handler(req)
+	for _, a := range s.after {
+		resp = a(req, resp)
+	}
+	applyGlobalHeaders(resp)
+	return resp
+}
+
+// ServeIndexed: an indexed loop, the response variable declared up front.
+func (s *Server) ServeIndexed(req *Request) *Response {
+	var resp *Response
+	for i := 0; i < len(s.before); i++ {
+		resp = s.before[i](req)
+		if resp != nil {
+			return resp // want `short-circuit response from s.before is returned here without running the after-chain s.after`
+		}
+	}
+	resp = s.handler(req)
+	for _, a := range s.after {
+		resp = a(req, resp)
+	}
+	return resp
+}
+
+// ServeIface: interface middlewares that may also fail. The error return is
+// not reported (no response); the response return is.
+func (s *Server) ServeIface(req *Request) (*Response, error) {
+	for _, m := range s.mws {
+		r, err := m.Before(req)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			return r, nil // want `short-circuit response from s.mws is returned here without running applyGlobalHeaders\(resp\)`
+		}
+	}
+	resp := s.handler(req)
+	applyGlobalHeaders(resp)
+	return resp, nil
+}
+
+// ServeNested: the return sits in a switch inside the loop, where a break
+// would leave the switch, not the loop.
+func (s *Server) ServeNested(req *Request) *Response {
+	for _, m := range s.before {
+		r := m(req)
+		switch {
+		case r != nil:
+			return r // want `short-circuit response from s.before is returned here without running applyGlobalHeaders\(resp\); no fix: the return is inside a switch in the before-chain loop`
+		}
+	}
+	resp := s.handler(req)
+	applyGlobalHeaders(resp)
+	return resp
+}
+
+// --- not reported ---
+
+// ServeRouted breaks out of the before-chain and lets the short-circuit
+// response go through the after-chain.
+func (s *Server) ServeRouted(req *Request) *Response {
+	var resp *Response
+	for _, m := range s.before {
+		if resp = m(req); resp != nil {
+			break
+		}
+	}
+	if resp == nil {
+		resp = s.handler(req)
+	}
+	for _, a := range s.after {
+		resp = a(req, resp)
+	}
+	applyGlobalHeaders(resp)
+	return resp
+}
+
+// ServeNoAfter has neither an after-chain nor a finalizer.
+func (s *Server) ServeNoAfter(req *Request) *Response {
+	for _, m := range s.before {
+		if r := m(req); r != nil {
+			return r
+		}
+	}
+	return s.handler(req)
+}
