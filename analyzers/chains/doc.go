@@ -1,0 +1,70 @@
+// Package chains computes the middleware-chain model that chainlint's
+// analyzers (chainlock, droprequest, skipafter) share.
+//
+// # Analyzer chains
+//
+// chains: compute the middleware-chain model (chain loops, runners, requests, locks)
+//
+// The model is computed once per package by [Analyzer] and handed to the
+// analyzers that require it as a [*Model] (pass.ResultOf[chains.Analyzer]).
+// It reports no diagnostics itself.
+//
+// # Chain loops
+//
+// A chain loop ([Loop]) is a range loop or an indexed for loop
+// (for i := 0; i < len(x); i++, and the reverse form) over a slice, array or
+// pointer to array whose element is called in the body:
+//
+//   - a func element:             for _, m := range chain { m(req) }
+//   - an interface element:       for _, m := range chain { m.Serve(req) }
+//   - a struct with a func field: for _, m := range chain { m.Fn(req) }
+//
+// Each [ElemCall] records the call, how the element is called ([ElemKind]),
+// and whether its result feeds the next iteration (req = m(req)) or leaves
+// the loop (if resp := m(req); resp != nil { return resp }). The loop's
+// [Role] (Before, After, or Unknown) comes from the called signature:
+// a middleware taking a response is an after-middleware; one taking a
+// request but no response is a before-middleware. A chain named like
+// "before..."/"after..." settles signatures that are ambiguous.
+//
+// # Requests and responses
+//
+// [Model.IsRequest] and [Model.IsResponse] answer from the request-types and
+// response-types flags. A configured name "path.T" matches the named type T
+// of package path and a pointer to it; "*.T" matches a named type T in any
+// package. context.Context is never a request.
+//
+// # Locks
+//
+// [Model.LockOp] classifies a call as acquiring, releasing, or running a
+// callback under ([OpScoped]) a lock: sync.Mutex, sync.RWMutex (Lock and
+// RLock), any sync.Locker, golang.org/x/sync/semaphore.Weighted, configured
+// acquire:release pairs (cgo calls match by their C name, C.PyGILState_Ensure,
+// although the type-checked code calls cgo's _Cfunc_ wrappers), and helpers
+// that call a func argument under a lock (the [WithLock] fact). A [LockOp]
+// carries an ID for "same lock" comparison and a printable Name (s.vmMu).
+// [Model.Invariant] tells whether a lock operand is loop-invariant: it is
+// answered on SSA form, built lazily and only for the functions asked about.
+//
+// # Runners and facts
+//
+// A runner is a function that runs a before- or after-chain: it contains a
+// chain loop of that role, or calls a runner. Runners are exported as
+// [RunsChain] facts with the index of their request parameter, so that a
+// runner in one package and its caller in another are judged together.
+// The package also exports [WithLock] (a function calling its func
+// parameter while holding a lock) and [MayBlock] (a function that may block:
+// channel operations, select, time.Sleep, network and file I/O, waiting on a
+// WaitGroup, Cond or lock, or a call to a function that may block).
+// Facts are computed for every package from syntax and types only.
+//
+// # Flags
+//
+//	-request-types   comma-separated request types (default "net/http.Request,*.Request,*.Context")
+//	-response-types  comma-separated response types (default "net/http.ResponseWriter,*.Response")
+//	-lock-pairs      comma-separated acquire:release function or method names, e.g.
+//	                 example.com/py.Ensure:example.com/py.Release or
+//	                 example.com/py.GIL.Lock:example.com/py.GIL.Unlock
+//	                 (default: the cgo CPython GIL pairs
+//	                 C.PyGILState_Ensure:C.PyGILState_Release,C.PyEval_RestoreThread:C.PyEval_SaveThread)
+package chains
