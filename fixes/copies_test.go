@@ -1,0 +1,175 @@
+package fixes
+
+import (
+	"bytes"
+	"go/ast"
+	"go/format"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/dave/dst"
+	"golang.org/x/tools/go/analysis"
+)
+
+// Two fixes decorated from the same file do not see each other's changes,
+// and neither touches the pass's syntax tree.
+func TestIndependentCopies(t *testing.T) {
+	src := chainHeader + `func run(chain []func(int) int, req int) int {
+	for _, m := range chain {
+		// take the lock
+		mu.Lock()
+		req = m(req)
+		mu.Unlock() // and release it
+	}
+	// print the result
+	fmt.Println(req)
+	return req
+}
+`
+	pass, f := newPass(t, src)
+	var before bytes.Buffer
+	format.Node(&before, pass.Fset, f)
+
+	first, err := Decorate(pass, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := Decorate(pass, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch(t, pass, f, first)
+	call := find(f, func(c *ast.CallExpr) bool {
+		id, ok := c.Fun.(*ast.SelectorExpr)
+		return ok && id.Sel.Name == "Println"
+	})
+	second.Node(call).(*dst.CallExpr).Args[0] = dst.NewIdent("chain")
+
+	e1, err := first.Edits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2, err := second.Edits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got1 := apply(t, pass.Fset, src, e1)
+	got2 := apply(t, pass.Fset, src, e2)
+	want1 := strings.NewReplacer(
+		"\t\"sync\"\n", "\t\"sync\"\n\n\tchainruntime \"github.com/chainlint/chainlint/chain_runtime\"\n",
+		"range chain {", "range chainruntime.Batched(&mu, chain, nil) {",
+		"\t\t// take the lock\n\t\tmu.Lock()\n", "",
+		"\t\tmu.Unlock() // and release it\n", "",
+	).Replace(src)
+	if got1 != want1 {
+		t.Errorf("first fix:\n%s\nwant:\n%s", got1, want1)
+	}
+	want2 := strings.Replace(src, "fmt.Println(req)", "fmt.Println(chain)", 1)
+	if got2 != want2 {
+		t.Errorf("second fix:\n%s\nwant:\n%s", got2, want2)
+	}
+	var after bytes.Buffer
+	format.Node(&after, pass.Fset, f)
+	if before.String() != after.String() {
+		t.Errorf("the pass's syntax tree changed:\n%s", after.String())
+	}
+	// Both fixes' edits can be applied together: they do not overlap.
+	both := apply(t, pass.Fset, src, append(append([]analysis.TextEdit(nil), e1...), e2...))
+	if !strings.Contains(both, "fmt.Println(chain)") || !strings.Contains(both, "chainruntime.Batched") {
+		t.Errorf("combined fixes:\n%s", both)
+	}
+	if _, err := first.Edits(); err == nil {
+		t.Errorf("second call to Edits succeeded")
+	}
+}
+
+// The same pending import is reused within one fix, and a shadowing local
+// at a later use position forces a fresh name.
+func TestAddImportPositions(t *testing.T) {
+	src := chainHeader + `func run(chain []func(int) int, req int) int {
+	fmt.Println(1)
+	{
+		chainruntime := 2
+		fmt.Println(chainruntime)
+	}
+	return req
+}
+`
+	pass, f := newPass(t, src)
+	fx, err := Decorate(pass, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := find(f, func(c *ast.CallExpr) bool { return true })
+	var inner *ast.CallExpr
+	ast.Inspect(f, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok {
+			inner = c // the last call: inside the shadowing block
+		}
+		return true
+	})
+	if got := fx.AddImport(RuntimePath, RuntimeName, first.Pos()); got != "chainruntime" {
+		t.Errorf("AddImport at first call = %q, want chainruntime", got)
+	}
+	if got := fx.AddImport(RuntimePath, RuntimeName, first.Pos()); got != "chainruntime" {
+		t.Errorf("second AddImport = %q, want the pending chainruntime", got)
+	}
+	if got := fx.AddImport(RuntimePath, RuntimeName, inner.Pos()); got != "chainruntime2" {
+		t.Errorf("AddImport inside the shadowing block = %q, want chainruntime2", got)
+	}
+	if got := fx.AddImport("fmt", "fmt", first.Pos()); got != "fmt" {
+		t.Errorf("AddImport(fmt) = %q, want the existing fmt", got)
+	}
+	if got := fx.AddImport("example.com/len", "len", first.Pos()); got != "len2" {
+		t.Errorf("AddImport named after a predeclared name = %q, want len2", got)
+	}
+}
+
+// lineHunks turns a into b, and stays small for a small change.
+func TestLineHunks(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	alphabet := []string{"a\n", "b\n", "c\n", "}\n", "\n"}
+	randLines := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = alphabet[rng.Intn(len(alphabet))]
+		}
+		return out
+	}
+	check := func(a, b []string) []hunk {
+		t.Helper()
+		hs := lineHunks(a, b)
+		var got []string
+		last := 0
+		for _, h := range hs {
+			if h.old.lo < last || h.old.hi < h.old.lo {
+				t.Fatalf("hunks out of order: %v", hs)
+			}
+			got = append(got, a[last:h.old.lo]...)
+			got = append(got, b[h.new.lo:h.new.hi]...)
+			last = h.old.hi
+		}
+		got = append(got, a[last:]...)
+		if strings.Join(got, "") != strings.Join(b, "") {
+			t.Fatalf("hunks %v turn %q into %q, want %q", hs, a, got, b)
+		}
+		return hs
+	}
+	for i := 0; i < 500; i++ {
+		check(randLines(rng.Intn(30)), randLines(rng.Intn(30)))
+	}
+	// A one-line change in a long text is one one-line hunk.
+	a := make([]string, 5000)
+	for i := range a {
+		a[i] = strings.Repeat("x", i%7) + "\n"
+	}
+	b := append([]string(nil), a...)
+	b[2500] = "changed\n"
+	if hs := check(a, b); len(hs) != 1 || hs[0].old != (span{2500, 2501}) {
+		t.Errorf("hunks = %v, want one on line 2500", hs)
+	}
+	// Beyond the search bound the middle is one hunk, still correct.
+	c, d := randLines(3000), randLines(3000)
+	check(c, d)
+}

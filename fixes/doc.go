@@ -1,0 +1,44 @@
+// Package fixes is the rewriting machinery behind chainlint's suggested
+// fixes. An analyzer edits a decorated syntax tree (github.com/dave/dst, which
+// keeps comments attached to the nodes they belong to) and gets back minimal
+// analysis.TextEdits positioned on the original file:
+//
+//	f, err := fixes.Decorate(pass, file) // a fresh copy of file, one per diagnostic
+//	if err != nil { ... report without a fix ... }
+//	loop := f.Node(rangeStmt).(*dst.RangeStmt)
+//	rt := f.AddImport(fixes.RuntimePath, fixes.RuntimeName, rangeStmt.Pos())
+//	loop.X = &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(rt), Sel: dst.NewIdent("Batched")}, ...}
+//	edits, err := f.Edits()
+//	if err != nil { ... report without a fix ... }
+//	r.Report(analysis.Diagnostic{..., SuggestedFixes: []analysis.SuggestedFix{{Message: "...", TextEdits: edits}}})
+//
+// The rules it enforces, each learnt from a dst pitfall:
+//
+//   - Decorate copies: each call decorates the *ast.File afresh, so fixes for
+//     different diagnostics never see each other's mutations. The pass's
+//     *ast.File is never modified.
+//   - dst restores whole files only, and restored positions mean nothing in
+//     the original. Edits restores the file, diffs it line by line against
+//     the original source (pass.ReadFile) and returns one small TextEdit per
+//     changed region, each positioned on the original file, none
+//     overlapping, never a whole-file replacement (golangci-lint and the
+//     x/tools checker drop overlapping fixes).
+//   - dst is not allowed to manage imports: its name guesser takes the last
+//     path element (wrong for chain_runtime, whose package is chainruntime)
+//     and it renames (log1) or regroups existing imports. AddImport reuses
+//     an import of the path when its name (from type information) is visible
+//     at the use positions, else adds one import spec with a name that clashes
+//     with nothing: package-level names, this file's imports, predeclared
+//     names, and the locals in scope at the given positions
+//     (chainruntime2, chainruntime3, ...).
+//   - Only the changed region is edited, so a file that is not gofmt-clean is
+//     not reformatted elsewhere; the changed lines come out gofmt-formatted.
+//     When a change cannot be placed on the original lines (it touches code
+//     gofmt would move), Edits returns an error and the analyzer should
+//     report without a fix.
+//
+// Build new code with plain dst nodes and qualify runtime calls through the
+// name AddImport returns (a *dst.SelectorExpr on dst.NewIdent(name)); do not
+// set dst.Ident.Path. To delete a statement, remove it from its block's List;
+// its own comments go with it, its neighbours' comments stay.
+package fixes

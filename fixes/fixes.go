@@ -1,0 +1,436 @@
+package fixes
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/dave/dst"
+	"github.com/dave/dst/decorator"
+	"golang.org/x/tools/go/analysis"
+)
+
+// The bundled runtime that fixes rewrite code to use. Its import path ends
+// in chain_runtime but its package name is chainruntime.
+const (
+	RuntimePath = "github.com/chainlint/chainlint/chain_runtime"
+	RuntimeName = "chainruntime"
+)
+
+// A File is a decorated copy of one file of a pass, to be mutated for one
+// suggested fix and turned into edits on the original.
+type File struct {
+	pass  *analysis.Pass
+	ast   *ast.File
+	tok   *token.File
+	dec   *decorator.Decorator
+	dst   *dst.File
+	added []newImport
+	done  bool
+}
+
+type newImport struct {
+	path, name string
+}
+
+// Decorate returns a fresh decorated copy of file, which must be one of
+// pass.Files. Call it once per fix.
+func Decorate(pass *analysis.Pass, file *ast.File) (*File, error) {
+	tok := pass.Fset.File(file.FileStart)
+	if tok == nil {
+		return nil, errors.New("fixes: file has no position information")
+	}
+	dec := decorator.NewDecorator(pass.Fset)
+	df, err := dec.DecorateFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("fixes: decorating %s: %v", tok.Name(), err)
+	}
+	return &File{pass: pass, ast: file, tok: tok, dec: dec, dst: df}, nil
+}
+
+// File returns the decorated file.
+func (f *File) File() *dst.File { return f.dst }
+
+// Node returns the decorated node for n, a node of the original file, or
+// nil if there is none.
+func (f *File) Node(n ast.Node) dst.Node {
+	return f.dec.Dst.Nodes[n]
+}
+
+// Ast returns the original node that n was decorated from, or nil for a
+// node the fix created.
+func (f *File) Ast(n dst.Node) ast.Node {
+	return f.dec.Ast.Nodes[n]
+}
+
+// AddImport returns the name under which code at the positions at (in the
+// original file) can refer to the package with import path p. It reuses an
+// import of p in this file whose name resolves to it at every position in
+// at; otherwise it adds an import of p named want, or want2, want3, ...:
+// the first that is not declared at package level, not an import of this
+// file, not predeclared, and not shadowed at any position in at. The import
+// spec is added by Edits, into the last import block, beside the other
+// non-standard imports.
+func (f *File) AddImport(p, want string, at ...token.Pos) string {
+	for _, imp := range f.added {
+		if imp.path == p && f.unbound(imp.name, at) {
+			return imp.name
+		}
+	}
+	info := f.pass.TypesInfo
+	for _, spec := range f.ast.Imports {
+		if ip, err := strconv.Unquote(spec.Path.Value); err != nil || ip != p {
+			continue
+		}
+		if spec.Name != nil && (spec.Name.Name == "_" || spec.Name.Name == ".") {
+			continue
+		}
+		var pn *types.PkgName
+		if info != nil {
+			pn = info.PkgNameOf(spec)
+		}
+		if pn != nil && f.resolvesTo(pn.Name(), pn, at) {
+			return pn.Name()
+		}
+	}
+	for i := 1; ; i++ {
+		name := want
+		if i > 1 {
+			name = want + strconv.Itoa(i)
+		}
+		if f.free(name, at) {
+			f.added = append(f.added, newImport{p, name})
+			return name
+		}
+	}
+}
+
+// scopeAt returns the innermost scope at pos, or the file scope.
+func (f *File) scopeAt(pos token.Pos) *types.Scope {
+	info := f.pass.TypesInfo
+	if info == nil {
+		return nil
+	}
+	fs := info.Scopes[f.ast]
+	if fs == nil || !pos.IsValid() {
+		return fs
+	}
+	if s := fs.Innermost(pos); s != nil {
+		return s
+	}
+	return fs
+}
+
+// resolvesTo reports whether name denotes obj at every position in at.
+func (f *File) resolvesTo(name string, obj types.Object, at []token.Pos) bool {
+	for _, pos := range append([]token.Pos{token.NoPos}, at...) {
+		s := f.scopeAt(pos)
+		if s == nil {
+			return false
+		}
+		if _, o := s.LookupParent(name, pos); o != obj {
+			return false
+		}
+	}
+	return true
+}
+
+// unbound reports whether name, once imported, is visible at every position
+// in at: no local declaration in scope there hides it.
+func (f *File) unbound(name string, at []token.Pos) bool {
+	fs := f.scopeAt(token.NoPos)
+	for _, pos := range at {
+		s := f.scopeAt(pos)
+		if s == nil || s == fs {
+			continue
+		}
+		if _, o := s.LookupParent(name, pos); o != nil && o.Parent() != fs &&
+			o.Parent() != types.Universe && (f.pass.Pkg == nil || o.Parent() != f.pass.Pkg.Scope()) {
+			return false
+		}
+	}
+	return true
+}
+
+// free reports whether a new file-level import may be called name.
+func (f *File) free(name string, at []token.Pos) bool {
+	if !token.IsIdentifier(name) || name == "_" || types.Universe.Lookup(name) != nil {
+		return false
+	}
+	for _, imp := range f.added {
+		if imp.name == name {
+			return false
+		}
+	}
+	if f.pass.Pkg != nil && f.pass.Pkg.Scope().Lookup(name) != nil {
+		return false
+	}
+	for _, spec := range f.ast.Imports {
+		if importName(f.pass.TypesInfo, spec) == name {
+			return false
+		}
+	}
+	if fs := f.scopeAt(token.NoPos); fs != nil && fs.Lookup(name) != nil {
+		return false
+	}
+	return f.unbound(name, at)
+}
+
+// importName is the name spec declares in its file, from type information
+// when there is any (the package name may differ from the path's last
+// element), else from the path.
+func importName(info *types.Info, spec *ast.ImportSpec) string {
+	if spec.Name != nil {
+		return spec.Name.Name
+	}
+	if info != nil {
+		if pn := info.PkgNameOf(spec); pn != nil {
+			return pn.Name()
+		}
+	}
+	p, _ := strconv.Unquote(spec.Path.Value)
+	return path.Base(p)
+}
+
+// Edits returns the edits that turn the original file into the decorated
+// one, with the imports AddImport asked for. It can be called once.
+func (f *File) Edits() ([]analysis.TextEdit, error) {
+	if f.done {
+		return nil, errors.New("fixes: Edits called twice")
+	}
+	f.done = true
+	name := f.tok.Name()
+	var src []byte
+	var err error
+	if f.pass.ReadFile != nil {
+		src, err = f.pass.ReadFile(name)
+	} else {
+		src, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fixes: %v", err)
+	}
+	if len(src) != f.tok.Size() {
+		return nil, fmt.Errorf("fixes: %s changed since it was parsed", name)
+	}
+	for _, imp := range f.added {
+		f.insertImport(imp)
+	}
+	after, err := restore(f.dst)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := parser.ParseFile(token.NewFileSet(), name, after, parser.SkipObjectResolution); err != nil {
+		return nil, fmt.Errorf("fixes: the fixed file does not parse: %v", err)
+	}
+	// The baseline is the unmodified file as dst prints it. Diffing the
+	// fixed file against it isolates the fix from whatever dst and gofmt
+	// would change anyway; the hunks are then placed on the original lines.
+	base := after
+	if !bytes.Equal(after, src) {
+		orig, err := decorator.NewDecorator(f.pass.Fset).DecorateFile(f.ast)
+		if err != nil {
+			return nil, fmt.Errorf("fixes: decorating %s: %v", name, err)
+		}
+		if base, err = restore(orig); err != nil {
+			return nil, err
+		}
+	}
+	return placeEdits(f.tok, string(src), string(base), string(after))
+}
+
+func restore(df *dst.File) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := decorator.NewRestorer().Fprint(&buf, df); err != nil {
+		return nil, fmt.Errorf("fixes: restoring the file: %v", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// placeEdits diffs base against after and places each changed region on
+// the matching lines of src, which base is a reformatting of.
+func placeEdits(tok *token.File, src, base, after string) ([]analysis.TextEdit, error) {
+	srcLines, baseLines, afterLines := splitLines(src), splitLines(base), splitLines(after)
+	// toSrc[i] is the src line that base line i is, or -1.
+	toSrc := make([]int, len(baseLines)+1)
+	for i := range toSrc {
+		toSrc[i] = i
+	}
+	if src != base {
+		for i := range toSrc {
+			toSrc[i] = -1
+		}
+		x, y := 0, 0
+		for _, h := range lineHunks(srcLines, baseLines) {
+			for ; y < h.new.lo; x, y = x+1, y+1 {
+				toSrc[y] = x
+			}
+			x, y = h.old.hi, h.new.hi
+		}
+		for ; y < len(baseLines); x, y = x+1, y+1 {
+			toSrc[y] = x
+		}
+		toSrc[len(baseLines)] = len(srcLines)
+	}
+	offsets := make([]int, len(srcLines)+1)
+	for i, l := range srcLines {
+		offsets[i+1] = offsets[i] + len(l)
+	}
+	// Place each hunk on src. A hunk whose base lines are src lines (or,
+	// for an insertion, that has a src line beside it) keeps its extent;
+	// one that touches reformatted lines is widened to the nearest src
+	// lines around it, and the edit formats what lies between. Hunks that
+	// then meet are merged.
+	type region struct {
+		hunk
+		lo, hi int // src lines
+	}
+	var regions []region
+	for _, h := range lineHunks(baseLines, afterLines) {
+		lo, hi, ok := -1, -1, true
+		for i := h.old.lo; i < h.old.hi; i++ {
+			if toSrc[i] < 0 || (i > h.old.lo && toSrc[i] != toSrc[i-1]+1) {
+				ok = false
+			}
+		}
+		switch {
+		case !ok:
+		case h.old.hi > h.old.lo:
+			lo, hi = toSrc[h.old.lo], toSrc[h.old.hi-1]+1
+		case h.old.lo > 0 && toSrc[h.old.lo-1] >= 0:
+			lo = toSrc[h.old.lo-1] + 1
+			hi = lo
+		case toSrc[h.old.lo] >= 0:
+			lo = toSrc[h.old.lo]
+			hi = lo
+		default:
+			ok = false
+		}
+		if !ok {
+			for h.old.lo > 0 && toSrc[h.old.lo-1] < 0 {
+				h.old.lo--
+				h.new.lo--
+			}
+			for toSrc[h.old.hi] < 0 {
+				h.old.hi++
+				h.new.hi++
+			}
+			lo = 0
+			if h.old.lo > 0 {
+				lo = toSrc[h.old.lo-1] + 1
+			}
+			hi = toSrc[h.old.hi]
+		}
+		if n := len(regions); n > 0 && regions[n-1].hi >= lo {
+			r := &regions[n-1]
+			r.old.hi, r.new.hi, r.hi = h.old.hi, h.new.hi, max(r.hi, hi)
+			continue
+		}
+		regions = append(regions, region{h, lo, hi})
+	}
+	var edits []analysis.TextEdit
+	for _, r := range regions {
+		lo, hi, h := r.lo, r.hi, r.hunk
+		start, end := offsets[lo], offsets[hi]
+		text := strings.Join(afterLines[h.new.lo:h.new.hi], "")
+		old := src[start:end]
+		// Trim what the old and new text share at either end, so the
+		// edit covers only what changes.
+		p := 0
+		for p < len(old) && p < len(text) && old[p] == text[p] {
+			p++
+		}
+		s := 0
+		for s < len(old)-p && s < len(text)-p && old[len(old)-1-s] == text[len(text)-1-s] {
+			s++
+		}
+		edits = append(edits, analysis.TextEdit{
+			Pos:     tok.Pos(start + p),
+			End:     tok.Pos(end - s),
+			NewText: []byte(text[p : len(text)-s]),
+		})
+	}
+	if src != base {
+		// Lines were matched by text, not by syntax: check that the
+		// edited file formats to exactly the fixed file.
+		var b strings.Builder
+		last := 0
+		for _, e := range edits {
+			b.WriteString(src[last:tok.Offset(e.Pos)])
+			b.Write(e.NewText)
+			last = tok.Offset(e.End)
+		}
+		b.WriteString(src[last:])
+		if got, err := format.Source([]byte(b.String())); err != nil || string(got) != after {
+			return nil, errors.New("fixes: cannot place the change on the original lines; gofmt the file first")
+		}
+	}
+	return edits, nil
+}
+
+// insertImport adds an import spec for imp to the decorated file without
+// touching the other specs: into the last parenthesized import block (or
+// the last import declaration, which it parenthesizes), after the last
+// non-standard import, or as a new group; or as a new declaration after the
+// package clause when the file imports nothing.
+func (f *File) insertImport(imp newImport) {
+	spec := &dst.ImportSpec{Path: &dst.BasicLit{Kind: token.STRING, Value: strconv.Quote(imp.path)}}
+	if imp.name != path.Base(imp.path) {
+		spec.Name = dst.NewIdent(imp.name)
+	}
+	spec.Decs.Before = dst.NewLine
+	spec.Decs.After = dst.NewLine
+	var decl *dst.GenDecl
+	for _, d := range f.dst.Decls {
+		gd, ok := d.(*dst.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			continue
+		}
+		if len(gd.Specs) == 1 && gd.Specs[0].(*dst.ImportSpec).Path.Value == `"C"` {
+			continue // the cgo preamble's import must stay alone
+		}
+		if decl == nil || gd.Lparen || !decl.Lparen {
+			decl = gd
+		}
+	}
+	if decl == nil {
+		decl = &dst.GenDecl{Tok: token.IMPORT, Specs: []dst.Spec{spec}}
+		decl.Decs.Before = dst.EmptyLine
+		decl.Decs.After = dst.EmptyLine
+		i := 0
+		for i < len(f.dst.Decls) {
+			if gd, ok := f.dst.Decls[i].(*dst.GenDecl); !ok || gd.Tok != token.IMPORT {
+				break
+			}
+			i++
+		}
+		f.dst.Decls = append(f.dst.Decls[:i], append([]dst.Decl{decl}, f.dst.Decls[i:]...)...)
+		return
+	}
+	if !decl.Lparen {
+		decl.Lparen = true
+		decl.Specs[0].(*dst.ImportSpec).Decs.Before = dst.NewLine
+		decl.Specs[0].(*dst.ImportSpec).Decs.After = dst.NewLine
+	}
+	at := -1
+	for i, s := range decl.Specs {
+		p, _ := strconv.Unquote(s.(*dst.ImportSpec).Path.Value)
+		if elem, _, _ := strings.Cut(p, "/"); strings.Contains(elem, ".") {
+			at = i
+		}
+	}
+	if at < 0 {
+		at = len(decl.Specs) - 1
+		spec.Decs.Before = dst.EmptyLine
+	}
+	decl.Specs = append(decl.Specs[:at+1], append([]dst.Spec{spec}, decl.Specs[at+1:]...)...)
+}
