@@ -10,6 +10,20 @@
 // directive that suppresses nothing, are themselves reported (as staticcheck
 // does with its lint:ignore), so stale suppressions do not accumulate.
 //
+// Which analyzer reports a faulty directive, so that each fault is reported
+// once and by an analyzer that runs whenever the fault matters:
+//
+//   - a missing reason, or a directive that suppresses nothing: each analyzer
+//     it names, for its own name (a directive naming an analyzer that is not
+//     running is left alone, as staticcheck does);
+//   - an unknown name (a typo such as chainlok): the known analyzer whose
+//     name is closest, with a "did you mean";
+//   - no name at all: every analyzer that has a diagnostic on the lines the
+//     directive would cover (the user evidently meant it), else chainlock.
+//
+// A directive covers its own line and, when it stands alone on its line,
+// the line below; a directive trailing code covers only that code's line.
+//
 // A Reporter lives for one analysis pass and keeps no global state, so the
 // analyzers stay usable under go vet, golangci-lint and Bazel's nogo.
 package directive
@@ -17,6 +31,7 @@ package directive
 import (
 	"go/ast"
 	"go/token"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -24,6 +39,13 @@ import (
 
 // Prefix starts a suppression comment.
 const Prefix = "//chainlint:ignore"
+
+// Names are the analyzers a directive may name.
+var Names = []string{"chainlock", "droprequest", "skipafter"}
+
+// defaultOwner reports directives that name no analyzer and are near no
+// diagnostic.
+const defaultOwner = "chainlock"
 
 // A Reporter filters one pass's diagnostics through the suppression rules.
 type Reporter struct {
@@ -34,12 +56,20 @@ type Reporter struct {
 }
 
 type ignore struct {
-	pos    token.Pos
-	file   *token.File
-	line   int
-	names  []string
-	reason string
-	used   bool
+	pos      token.Pos
+	file     *token.File
+	line     int
+	alone    bool // nothing precedes it on its line: it also covers the next
+	names    []string
+	reason   string
+	badComma bool // "a, b": a space after a comma
+	used     bool // it suppressed a diagnostic of this pass's analyzer
+	hit      bool // it names nothing, and this analyzer reported on its lines
+}
+
+// covering reports whether ig covers line.
+func (ig *ignore) covering(tf *token.File, line int) bool {
+	return ig.file == tf && (ig.line == line || ig.alone && ig.line == line-1)
 }
 
 // NewReporter returns a Reporter for pass.
@@ -61,7 +91,12 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 	}
 	line := tf.Line(d.Pos)
 	for _, ig := range r.directives {
-		if ig.file == tf && (ig.line == line || ig.line == line-1) && ig.names != nil && ig.covers(r.pass.Analyzer.Name) {
+		if !ig.covering(tf, line) {
+			continue
+		}
+		if ig.names == nil {
+			ig.hit = true
+		} else if ig.covers(r.pass.Analyzer.Name) {
 			ig.used = true
 			return
 		}
@@ -76,26 +111,69 @@ func (r *Reporter) Generated(pos token.Pos) bool {
 	return r.generated[r.pass.Fset.File(pos)]
 }
 
-// Finish reports this analyzer's malformed directives and those that
-// suppressed nothing. Call it once, after the last Report.
+// Finish reports the faulty directives this analyzer owns (see the package
+// documentation) and those naming it that suppressed nothing. Call it once,
+// after the last Report.
 func (r *Reporter) Finish() {
 	r.parse()
 	name := r.pass.Analyzer.Name
 	for _, ig := range r.directives {
-		switch {
-		case ig.names == nil:
-			// Report a malformed directive once, from whichever
-			// analyzer owns the first name, or chainlock by default.
-			if name == "chainlock" {
-				r.pass.Reportf(ig.pos, "malformed %s directive: want %q", Prefix, Prefix+" NAME reason")
+		if ig.names == nil {
+			if ig.hit {
+				r.pass.Reportf(ig.pos, "%s names no analyzer: write %s %s REASON", Prefix, Prefix, name)
+			} else if name == defaultOwner {
+				r.pass.Reportf(ig.pos, "%s names no analyzer: write %s NAME REASON, NAME one of %s", Prefix, Prefix, strings.Join(Names, ", "))
 			}
+			continue
+		}
+		for _, n := range ig.names {
+			if !slices.Contains(Names, n) && closest(n) == name {
+				r.pass.Reportf(ig.pos, "%s names unknown analyzer %q; did you mean %q?", Prefix, n, name)
+			}
+		}
+		switch {
 		case !ig.covers(name):
+		case ig.badComma:
+			r.pass.Reportf(ig.pos, "%s: separate analyzer names with commas and no spaces (%s a,b REASON)", Prefix, Prefix)
 		case ig.reason == "":
 			r.pass.Reportf(ig.pos, "%s %s needs a reason after the analyzer name", Prefix, name)
 		case !ig.used:
 			r.pass.Reportf(ig.pos, "this %s directive for %s suppresses nothing; remove it", Prefix, name)
 		}
 	}
+}
+
+// closest returns the known analyzer name nearest to n by edit distance
+// (the first in Names on a tie).
+func closest(n string) string {
+	best, bestD := "", -1
+	for _, k := range Names {
+		if d := distance(n, k); bestD < 0 || d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b, by bytes.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func (ig *ignore) covers(name string) bool {
@@ -122,15 +200,40 @@ func (r *Reporter) parse() {
 			r.generated[tf] = true
 			continue
 		}
+		var found []*ignore
 		for _, cg := range f.Comments {
 			for _, c := range cg.List {
 				if ig := parseComment(c); ig != nil {
 					ig.file = tf
 					ig.line = tf.Line(c.Slash)
-					r.directives = append(r.directives, ig)
+					ig.alone = true
+					found = append(found, ig)
 				}
 			}
 		}
+		if len(found) == 0 {
+			continue
+		}
+		// A directive trailing code on its line covers only that line.
+		byLine := make(map[int]*ignore, len(found))
+		for _, ig := range found {
+			byLine[ig.line] = ig
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if n == nil {
+				return false
+			}
+			if _, ok := n.(*ast.CommentGroup); ok {
+				return false
+			}
+			if end := n.End(); end.IsValid() {
+				if ig := byLine[tf.Line(end)]; ig != nil && end <= ig.pos {
+					ig.alone = false
+				}
+			}
+			return true
+		})
+		r.directives = append(r.directives, found...)
 	}
 }
 
@@ -146,6 +249,7 @@ func parseComment(c *ast.Comment) *ignore {
 	if len(fields) == 0 {
 		return ig
 	}
+	ig.badComma = strings.HasSuffix(fields[0], ",") && len(fields) > 1
 	for _, n := range strings.Split(fields[0], ",") {
 		if n != "" {
 			ig.names = append(ig.names, n)
