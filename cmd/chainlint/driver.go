@@ -1,0 +1,549 @@
+package main
+
+import (
+	"cmp"
+	"flag"
+	"fmt"
+	"go/token"
+	"io"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"runtime/trace"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+)
+
+// Exit codes, as the x/tools checker's (and 2 for bad usage, as the flag
+// package's).
+const (
+	exitOK       = 0
+	exitError    = 1
+	exitUsage    = 2
+	exitFindings = 3
+)
+
+// env is what run needs from the process, so tests can run it in-process.
+type env struct {
+	dir            string // directory packages are loaded from; "" means the current one
+	stdout, stderr io.Writer
+}
+
+type options struct {
+	format     string // "text", "json" or "sarif"
+	json       bool
+	sarif      bool
+	fix        bool
+	diff       bool
+	tests      bool
+	context    int
+	tags       string
+	debug      string
+	cpuprofile string
+	memprofile string
+	trace      string
+}
+
+func (o *options) dbg(b byte) bool { return strings.IndexByte(o.debug, b) >= 0 }
+
+// triState is a bool flag that remembers whether it was set, as the x/tools
+// drivers' -NAME flags: -NAME runs only the named analyzers, -NAME=false
+// runs all but those.
+type triState int
+
+const (
+	unset triState = iota
+	setTrue
+	setFalse
+)
+
+func (ts *triState) IsBoolFlag() bool { return true }
+func (ts *triState) Get() any         { return *ts == setTrue }
+func (ts *triState) String() string {
+	if ts != nil && *ts == setFalse {
+		return "false"
+	}
+	return "true"
+}
+func (ts *triState) Set(v string) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("want true or false")
+	}
+	*ts = setFalse
+	if b {
+		*ts = setTrue
+	}
+	return nil
+}
+
+// newFlagSet declares chainlint's standalone flags: the x/tools checker's
+// (with the same names and meaning), -sarif and -format, one -NAME flag per
+// analyzer and one -NAME.FLAG per analyzer flag.
+func newFlagSet(progname string, o *options, all []*analysis.Analyzer, stderr io.Writer) (*flag.FlagSet, map[*analysis.Analyzer]*triState) {
+	fs := flag.NewFlagSet(progname, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	enabled := make(map[*analysis.Analyzer]*triState)
+	for _, a := range all {
+		ts := new(triState)
+		enabled[a] = ts
+		fs.Var(ts, a.Name, fmt.Sprintf("enable %q analysis", a.Name))
+		a.Flags.VisitAll(func(f *flag.Flag) {
+			fs.Var(f.Value, a.Name+"."+f.Name, f.Usage)
+		})
+	}
+	fs.BoolVar(&o.json, "json", false, "emit JSON output (the x/tools checker's format)")
+	fs.BoolVar(&o.sarif, "sarif", false, "emit SARIF 2.1.0 output (for GitHub code scanning and other SARIF viewers)")
+	fs.StringVar(&o.format, "format", "", "output format: text, json or sarif (default text)")
+	fs.IntVar(&o.context, "c", -1, "display offending line with this many lines of context")
+	fs.BoolVar(&o.fix, "fix", false, "apply all suggested fixes")
+	fs.BoolVar(&o.diff, "diff", false, "with -fix (implied), don't update the files, but print a unified diff")
+	fs.BoolVar(&o.tests, "test", true, "indicates whether test files should be analyzed, too")
+	fs.StringVar(&o.tags, "tags", "", "comma-separated list of build tags to apply when loading packages")
+	fs.StringVar(&o.debug, "debug", "", `debug flags, any subset of "fpstv"`)
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write CPU profile to this file")
+	fs.StringVar(&o.memprofile, "memprofile", "", "write memory profile to this file")
+	fs.StringVar(&o.trace, "trace", "", "write trace log to this file")
+	// The legacy vet shims the x/tools drivers accept, so that scripts
+	// written for them keep working.
+	for _, name := range []string{"source", "v", "all"} {
+		fs.Bool(name, false, "no effect (deprecated)")
+	}
+	return fs, enabled
+}
+
+// run is chainlint's standalone mode: it returns the exit code.
+func run(progname string, args []string, all []*analysis.Analyzer, e *env) int {
+	if err := analysis.Validate(all); err != nil {
+		fmt.Fprintf(e.stderr, "%s: internal error: %v\n", progname, err)
+		return exitError
+	}
+	var o options
+	fs, enabled := newFlagSet(progname, &o, all, e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: %s [flags] packages\nRun '%s help' for the flags and the analyzers.\n", progname, progname)
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			printHelp(e.stdout, progname, all, fs, nil)
+			return exitOK
+		}
+		return exitUsage // the flag package has printed the error and usage
+	}
+	patterns := fs.Args()
+	if len(patterns) == 0 {
+		fmt.Fprintf(e.stderr, "%[1]s finds locks taken once per middleware, after-chains that drop the request,\n"+
+			"and short-circuit responses that skip the after-chain, in Go middleware chains.\n\n"+
+			"Usage: %[1]s [flags] packages\n\n"+
+			"Run '%[1]s help' for more detail,\n or '%[1]s help name' for details and flags of a specific analyzer.\n", progname)
+		return exitError
+	}
+	if patterns[0] == "help" {
+		if err := printHelp(e.stdout, progname, all, fs, patterns[1:]); err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
+			return exitError
+		}
+		return exitOK
+	}
+	for _, p := range patterns[1:] {
+		if strings.HasPrefix(p, "-") {
+			fmt.Fprintf(e.stderr, "%s: flag %s after the package patterns: flags must come first (%s [flags] packages)\n", progname, p, progname)
+			return exitUsage
+		}
+	}
+	if err := o.resolveFormat(); err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
+		return exitUsage
+	}
+	if o.diff {
+		o.fix = true
+	}
+	if bad := strings.Trim(o.debug, "fpstv"); bad != "" {
+		fmt.Fprintf(e.stderr, "%s: -debug: unknown flags %q (want a subset of \"fpstv\")\n", progname, bad)
+		return exitUsage
+	}
+
+	stop, err := o.startProfiling()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
+		return exitError
+	}
+	defer stop()
+
+	return analyze(progname, patterns, selectAnalyzers(all, enabled), &o, e)
+}
+
+func (o *options) resolveFormat() error {
+	set := map[string]bool{}
+	if o.json {
+		set["json"] = true
+	}
+	if o.sarif {
+		set["sarif"] = true
+	}
+	switch o.format {
+	case "", "text", "json", "sarif":
+		if o.format != "" {
+			set[o.format] = true
+		}
+	default:
+		return fmt.Errorf("-format=%s: want text, json or sarif", o.format)
+	}
+	if len(set) > 1 {
+		return fmt.Errorf("conflicting output formats (-json, -sarif, -format): choose one")
+	}
+	o.format = "text"
+	for f := range set {
+		o.format = f
+	}
+	return nil
+}
+
+func (o *options) startProfiling() (stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for _, f := range slices.Backward(stops) {
+			f()
+		}
+	}
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return stop, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return stop, err
+		}
+		stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+	}
+	if o.trace != "" {
+		f, err := os.Create(o.trace)
+		if err != nil {
+			stop()
+			return func() {}, err
+		}
+		if err := trace.Start(f); err != nil {
+			f.Close()
+			stop()
+			return func() {}, err
+		}
+		stops = append(stops, func() { trace.Stop(); f.Close() })
+	}
+	if o.memprofile != "" {
+		f, err := os.Create(o.memprofile)
+		if err != nil {
+			stop()
+			return func() {}, err
+		}
+		stops = append(stops, func() {
+			runtime.GC()
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		})
+	}
+	return stop, nil
+}
+
+// selectAnalyzers applies the -NAME flags as the x/tools drivers do: if
+// any is true, only those run; otherwise all but those set to false.
+func selectAnalyzers(all []*analysis.Analyzer, enabled map[*analysis.Analyzer]*triState) []*analysis.Analyzer {
+	var hasTrue, hasFalse bool
+	for _, ts := range enabled {
+		hasTrue = hasTrue || *ts == setTrue
+		hasFalse = hasFalse || *ts == setFalse
+	}
+	var keep []*analysis.Analyzer
+	for _, a := range all {
+		if (hasTrue && *enabled[a] == setTrue) || (!hasTrue && *enabled[a] != setFalse) {
+			keep = append(keep, a)
+		}
+	}
+	return keep
+}
+
+// A finding is one diagnostic of a root action, deduplicated across the
+// variants of a package (p and p [p.test] share files).
+type finding struct {
+	act  *checker.Action
+	diag analysis.Diagnostic
+	posn token.Position
+	key  findingKey
+	// variants holds every (action, diagnostic) pair with this key, the
+	// first being act and diag: the variants of a package each offer
+	// their own fix, and the test variant's also edits the test files.
+	variants []variant
+}
+
+type variant struct {
+	act  *checker.Action
+	diag analysis.Diagnostic
+}
+
+type findingKey struct {
+	posn, end string
+	analyzer  string
+	message   string
+}
+
+func keyOf(act *checker.Action, d analysis.Diagnostic) findingKey {
+	fset := act.Package.Fset
+	return findingKey{
+		posn:     fset.Position(d.Pos).String(),
+		end:      fset.Position(cmp.Or(d.End, d.Pos)).String(),
+		analyzer: act.Analyzer.Name,
+		message:  d.Message,
+	}
+}
+
+func analyze(progname string, patterns []string, selected []*analysis.Analyzer, o *options, e *env) int {
+	exit := exitOK
+	exitAtLeast := func(code int) { exit = max(exit, code) }
+	start := time.Now()
+
+	mode := packages.LoadSyntax | packages.NeedModule
+	if needFacts(selected) {
+		mode = packages.LoadAllSyntax | packages.NeedModule
+	}
+	cfg := &packages.Config{Mode: mode, Tests: o.tests, Dir: e.dir}
+	if o.tags != "" {
+		cfg.BuildFlags = []string{"-tags=" + o.tags}
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err == nil && len(pkgs) == 0 {
+		err = fmt.Errorf("%s matched no packages", strings.Join(patterns, " "))
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
+		return exitError
+	}
+	if o.dbg('v') {
+		fmt.Fprintf(e.stderr, "%s: loaded %d packages in %v\n", progname, len(pkgs), time.Since(start))
+	}
+
+	// Package and module errors: print each once; they make the exit
+	// code 1 but do not stop the analysis of the other packages.
+	loadErrors := printLoadErrors(pkgs, e.stderr)
+	var broken []string
+	for _, p := range pkgs {
+		if p.IllTyped && !slices.Contains(broken, p.PkgPath) {
+			broken = append(broken, p.PkgPath)
+		}
+	}
+	if loadErrors > 0 {
+		exitAtLeast(exitError)
+		if len(broken) > 0 {
+			fmt.Fprintf(e.stderr, "%s: not analyzed, because of the errors above: %s\n", progname, strings.Join(broken, ", "))
+		}
+	}
+
+	opts := &checker.Options{Sequential: o.dbg('p'), SanityCheck: o.dbg('s')}
+	if o.dbg('f') {
+		opts.FactLog = e.stderr
+	}
+	graph, err := checker.Analyze(selected, pkgs, opts)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
+		return exitError
+	}
+
+	// Collect the findings of the root actions and the analysis errors.
+	var findings []*finding
+	seen := make(map[findingKey]*finding)
+	analysisErrors := 0
+	for act := range graph.All() {
+		if act.Err != nil {
+			analysisErrors++
+			if !act.Package.IllTyped { // (errors of ill-typed packages are printed above)
+				fmt.Fprintf(e.stderr, "%s: %s on %s: %v\n", progname, act.Analyzer.Name, act.Package.ID, act.Err)
+			}
+			continue
+		}
+		if !act.IsRoot {
+			continue
+		}
+		for _, d := range act.Diagnostics {
+			k := keyOf(act, d)
+			if f := seen[k]; f != nil {
+				f.variants = append(f.variants, variant{act, d})
+				continue
+			}
+			f := &finding{act: act, diag: d, posn: act.Package.Fset.Position(d.Pos), key: k, variants: []variant{{act, d}}}
+			seen[k] = f
+			findings = append(findings, f)
+		}
+	}
+	if analysisErrors > 0 {
+		exitAtLeast(exitError)
+	}
+	slices.SortStableFunc(findings, func(x, y *finding) int {
+		return cmp.Or(
+			cmp.Compare(x.posn.Filename, y.posn.Filename),
+			cmp.Compare(x.posn.Line, y.posn.Line),
+			cmp.Compare(x.posn.Column, y.posn.Column),
+			cmp.Compare(x.key.analyzer, y.key.analyzer),
+			cmp.Compare(x.key.message, y.key.message))
+	})
+
+	if o.fix {
+		if loadErrors > 0 || analysisErrors > 0 {
+			fmt.Fprintf(e.stderr, "%s: -fix: no file changed, because of the errors above; fix them (or narrow the package patterns) and run again\n", progname)
+			return exitError
+		}
+		fixed, err := applyFixes(findings, pkgs, o.diff, e, progname)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: -fix: %v\n", progname, err)
+			return exitError
+		}
+		// Report what is left: the findings whose fix was not applied.
+		var left []*finding
+		for _, f := range findings {
+			if !fixed[f.key] {
+				left = append(left, f)
+			}
+		}
+		findings = left
+		for act := range graph.All() {
+			if act.IsRoot {
+				act.Diagnostics = slices.DeleteFunc(slices.Clone(act.Diagnostics), func(d analysis.Diagnostic) bool {
+					return fixed[keyOf(act, d)]
+				})
+			}
+		}
+	}
+
+	switch o.format {
+	case "json":
+		if err := graph.PrintJSON(e.stdout); err != nil {
+			exitAtLeast(exitError)
+		}
+	case "sarif":
+		if err := writeSARIF(e.stdout, e.dir, findings, selected); err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
+			exitAtLeast(exitError)
+		}
+	default:
+		printText(e.stderr, findings, o.context)
+		if len(findings) > 0 && exit == exitOK {
+			exit = exitFindings // (errors take precedence, as in the x/tools checker)
+		}
+	}
+
+	if o.dbg('t') {
+		printTiming(e.stderr, graph, time.Since(start))
+	}
+	return exit
+}
+
+// printLoadErrors prints each package and module error once and returns
+// how many there were.
+func printLoadErrors(pkgs []*packages.Package, w io.Writer) int {
+	printed := make(map[string]bool)
+	n := 0
+	print := func(s string) {
+		if !printed[s] {
+			printed[s] = true
+			fmt.Fprintln(w, s)
+			n++
+		}
+	}
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		if p.Module != nil && p.Module.Error != nil {
+			print(p.Module.Error.Err)
+		}
+		for _, err := range p.Errors {
+			if err.Pos == "" || err.Pos == "-" {
+				print(err.Msg)
+			} else {
+				print(err.Error())
+			}
+		}
+	})
+	return n
+}
+
+// printText prints findings as the x/tools checker does ("posn: message",
+// related positions indented below), with the analyzer's name appended so
+// that the reader knows what to write in a //chainlint:ignore directive.
+func printText(w io.Writer, findings []*finding, contextLines int) {
+	var buf strings.Builder
+	files := make(map[string][]string)
+	show := func(fset *token.FileSet, pos, end token.Pos, msg string) {
+		posn := fset.Position(pos)
+		fmt.Fprintf(&buf, "%s: %s\n", posn, msg)
+		if contextLines < 0 || !posn.IsValid() {
+			return
+		}
+		endp := fset.Position(end)
+		if !endp.IsValid() {
+			endp = posn
+		}
+		lines, ok := files[posn.Filename]
+		if !ok {
+			data, _ := os.ReadFile(posn.Filename)
+			lines = strings.Split(string(data), "\n")
+			files[posn.Filename] = lines
+		}
+		for i := posn.Line - contextLines; i <= endp.Line+contextLines; i++ {
+			if 1 <= i && i <= len(lines) {
+				fmt.Fprintf(&buf, "%d\t%s\n", i, lines[i-1])
+			}
+		}
+	}
+	for _, f := range findings {
+		fset := f.act.Package.Fset
+		show(fset, f.diag.Pos, f.diag.End, fmt.Sprintf("%s (%s)", f.diag.Message, f.act.Analyzer.Name))
+		for _, rel := range f.diag.Related {
+			show(fset, rel.Pos, rel.End, "\t"+rel.Message)
+		}
+	}
+	io.WriteString(w, buf.String())
+}
+
+func printTiming(w io.Writer, graph *checker.Graph, wall time.Duration) {
+	var list []*checker.Action
+	var total time.Duration
+	for act := range graph.All() {
+		list = append(list, act)
+		total += act.Duration
+	}
+	slices.SortFunc(list, func(x, y *checker.Action) int { return cmp.Compare(y.Duration, x.Duration) })
+	var sum time.Duration
+	for _, act := range list {
+		fmt.Fprintf(w, "%s\t%s\n", act.Duration, act)
+		sum += act.Duration
+		if sum >= total*9/10 {
+			break
+		}
+	}
+	if total > sum {
+		fmt.Fprintf(w, "%s\tall others\n", total-sum)
+	}
+	fmt.Fprintf(w, "%s\twall time (load and analysis)\n", wall)
+}
+
+// needFacts reports whether any of the analyzers, or those they require,
+// uses facts; if so, dependencies must be loaded from source too.
+func needFacts(analyzers []*analysis.Analyzer) bool {
+	seen := make(map[*analysis.Analyzer]bool)
+	q := slices.Clone(analyzers)
+	for len(q) > 0 {
+		a := q[0]
+		q = q[1:]
+		if seen[a] {
+			continue
+		}
+		seen[a] = true
+		if len(a.FactTypes) > 0 {
+			return true
+		}
+		q = append(q, a.Requires...)
+	}
+	return false
+}
