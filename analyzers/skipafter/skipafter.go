@@ -1,20 +1,28 @@
 package skipafter
 
 import (
+	"fmt"
+	"go/ast"
+	"strings"
+
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/internal/directive"
 )
 
 // Analyzer reports returns of a short-circuit response that bypass the
 // after-chain or the response finalizers.
 var Analyzer = &analysis.Analyzer{
-	Name: "skipafter",
-	Doc:  Doc,
-	URL:  "https://github.com/chainlint/chainlint#skipafter",
-	Run:  run,
+	Name:     "skipafter",
+	Doc:      Doc,
+	URL:      "https://github.com/chainlint/chainlint#skipafter",
+	Requires: []*analysis.Analyzer{chains.Analyzer},
+	Run:      run,
 }
 
+// reportErrors is the -skipafter.errors flag, the analyzer's only
+// package-level state.
 var reportErrors bool
 
 func init() {
@@ -22,8 +30,52 @@ func init() {
 }
 
 func run(pass *analysis.Pass) (any, error) {
+	m := pass.ResultOf[chains.Analyzer].(*chains.Model)
 	r := directive.NewReporter(pass)
-	// The analysis proper lands with the shared chain model.
-	r.Finish()
+	defer r.Finish()
+	seen := map[ast.Node]bool{}
+	for _, rn := range m.Runners {
+		if !rn.Before || seen[rn.Func] || r.Generated(rn.Func.Pos()) {
+			continue
+		}
+		seen[rn.Func] = true
+		for _, sc := range m.ShortCircuits(rn.Func) {
+			if sc.Kind == chains.ShortError && !reportErrors {
+				continue
+			}
+			r.Report(diagnostic(pass, m, sc))
+		}
+	}
 	return nil, nil
+}
+
+// diagnostic builds the report for sc, with its fix when one is safe.
+func diagnostic(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) analysis.Diagnostic {
+	var names []string
+	var related []analysis.RelatedInformation
+	for _, s := range sc.Skipped {
+		names = append(names, s.Name)
+		related = append(related, analysis.RelatedInformation{Pos: s.Node.Pos(), End: s.Node.End(), Message: "skipped: " + s.Name})
+	}
+	what := "short-circuit response"
+	if sc.Kind == chains.ShortError {
+		what = "error"
+	}
+	msg := fmt.Sprintf("%s from %s is returned here without running %s", what, sc.SourceName, joinAnd(names))
+	d := analysis.Diagnostic{Pos: sc.Return.Pos(), End: sc.Return.End(), Category: "skipafter", Message: msg, Related: related}
+	fix, why := suggestFix(pass, m, sc)
+	if why != "" {
+		d.Message += "; no fix: " + why
+	} else if fix != nil {
+		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+	}
+	return d
+}
+
+// joinAnd joins "a", "b", "c" as "a, b and c".
+func joinAnd(s []string) string {
+	if len(s) <= 1 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
