@@ -1,0 +1,69 @@
+// Package chainlock defines an Analyzer that reports a middleware-chain loop
+// that acquires and releases the same lock once per middleware.
+//
+// # Analyzer chainlock
+//
+// chainlock: report a chain loop that takes the same lock once per middleware
+//
+// See [Doc] for the full text that `chainlint help chainlock` prints.
+package chainlock
+
+// Doc is the analyzer's documentation: a one-sentence summary, then the
+// defect, a bad and a fixed example, what is not reported, and the flags.
+const Doc = `report a chain loop that takes the same lock once per middleware
+
+A chain loop that acquires and releases one loop-invariant lock around
+every middleware call (a mutex guarding an embedded interpreter, a cgo
+GIL, a shared config) pays N acquire/release pairs, and N chances of
+contention and hand-off, for an N-middleware chain. Consecutive
+synchronous middlewares can run under one acquisition; middlewares that
+block must run with the lock released. The runtime's batching iterator,
+chainruntime.Batched, does exactly that: one acquisition per run of
+consecutive synchronous middlewares, released around each blocking one and
+on every way out of the loop (break, return, panic).
+
+Bad:
+
+	for _, m := range s.before {
+		s.vmMu.Lock()
+		req = m(req)
+		s.vmMu.Unlock()
+	}
+
+Fixed (what the suggested fix writes):
+
+	for _, m := range chainruntime.Batched(&s.vmMu, s.before, nil) {
+		req = m(req)
+	}
+
+Recognised: sync.Mutex, sync.RWMutex (RLock is fixed with mu.RLocker()),
+any sync.Locker, golang.org/x/sync/semaphore.Weighted, acquire:release
+pairs configured with -chains.lock-pairs (by default the cgo CPython GIL
+calls), and helpers that call a func argument under a lock, in this package
+or another (withGIL(func() { ... }), fixed with chainruntime.BatchedFunc);
+chains of funcs, of interfaces whose method is called, and of structs with
+a called func field; range loops and indexed loops; per-iteration closures
+with a deferred release (func() { mu.Lock(); defer mu.Unlock(); m(req) }()).
+A loop that takes the lock on only some iterations, by a branch on the
+element (if m.Async { m.Fn(req) } else { mu.Lock(); m.Fn(req); mu.Unlock() }),
+is a mixed chain; the fix passes the branch condition as the blocking
+predicate (func(m T) bool { return m.Async }).
+
+Not reported: a per-element or striped lock (m.mu.Lock(), locks[i%8],
+a lock looked up in a map per element: the lock must be loop-invariant,
+which is decided on SSA form); a lock held around the whole loop; a chain
+copied under the lock and run unlocked; a loop whose middleware call runs
+outside the critical section; loops that call no element; loops already
+ranging over the runtime's iterators; generated files.
+
+The fix is offered only when it is safe: the code that would newly run
+under the lock (everything in the loop body outside the critical section)
+must not block or operate a lock (no channel operation, select, go
+statement, or call that may block by fact); the file's Go version must be
+at least go1.23 (range over func); the lock must be one the runtime can
+take (semaphores and configured pairs are reported without a fix: wrap them
+in a type with Lock and Unlock methods); a reverse loop is not rewritten.
+Otherwise the message says what stands in the way.
+
+Flags: those of the chains analyzer (-chains.lock-pairs,
+-chains.request-types, -chains.response-types).`

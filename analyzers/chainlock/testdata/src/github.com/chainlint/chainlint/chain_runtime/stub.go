@@ -1,0 +1,17 @@
+// Package chainruntime is a type-checking stub of the runtime's API, so
+// that the golden files (fixed code) of chainlock's tests type-check in
+// analysistest's GOPATH layout. The real runtime is the chain_runtime module at the repository root.
+package chainruntime
+
+import (
+	"iter"
+	"sync"
+)
+
+func Batched[M any](l sync.Locker, chain []M, blocking func(M) bool) iter.Seq2[int, M] {
+	return nil
+}
+
+func BatchedFunc[M any](with func(func()), chain []M, blocking func(M) bool) iter.Seq2[int, M] {
+	return nil
+}
