@@ -1,23 +1,569 @@
 package droprequest
 
 import (
-	"golang.org/x/tools/go/analysis"
+	"fmt"
+	"go/ast"
+	"go/types"
 
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/internal/directive"
 )
 
 // Analyzer reports after-chains that call after-middlewares without the
 // current request.
 var Analyzer = &analysis.Analyzer{
-	Name: "droprequest",
-	Doc:  Doc,
-	URL:  "https://github.com/chainlint/chainlint#droprequest",
-	Run:  run,
+	Name:      "droprequest",
+	Doc:       Doc,
+	URL:       "https://github.com/chainlint/chainlint#droprequest",
+	Run:       run,
+	Requires:  []*analysis.Analyzer{chains.Analyzer},
+	FactTypes: []analysis.Fact{(*DropsRequest)(nil)},
+}
+
+// DropsRequest is the fact that a function runs an after-chain whose
+// middlewares take a request, with no request to pass them: it has no
+// request parameter and passes nil or a made-up request. Its callers in
+// other packages that have the request are reported.
+type DropsRequest struct {
+	// ReqType is the request type the middlewares take ("*a.Request");
+	// Chain names the after-chain ("s.after").
+	ReqType, Chain string
+}
+
+func (*DropsRequest) AFact() {}
+func (f *DropsRequest) String() string {
+	return fmt.Sprintf("dropsRequest(%s, %s)", f.Chain, f.ReqType)
+}
+
+// A drop is a made-up request argument in a function with no request.
+type drop struct {
+	ac *chains.AfterCall
+	v  *chains.Verdict
+}
+
+type checker struct {
+	pass *analysis.Pass
+	m    *chains.Model
+	r    *directive.Reporter
+	// encl maps every call of the package to its innermost function.
+	encl  map[*ast.CallExpr]ast.Node
+	flows map[ast.Node]*chains.RequestFlow
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	r := directive.NewReporter(pass)
-	// The analysis proper lands with the shared chain model.
-	r.Finish()
+	m := pass.ResultOf[chains.Analyzer].(*chains.Model)
+	c := &checker{pass: pass, m: m, r: directive.NewReporter(pass),
+		encl: map[*ast.CallExpr]ast.Node{}, flows: map[ast.Node]*chains.RequestFlow{}}
+	var funcs []ast.Node
+	var visit func(root, cur ast.Node)
+	visit = func(root, cur ast.Node) {
+		ast.Inspect(root, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncDecl:
+				funcs = append(funcs, n)
+				if n.Body != nil {
+					visit(n.Body, n)
+				}
+				return false
+			case *ast.FuncLit:
+				funcs = append(funcs, n)
+				visit(n.Body, n)
+				return false
+			case *ast.CallExpr:
+				if cur != nil {
+					c.encl[n] = cur
+				}
+			}
+			return true
+		})
+	}
+	for _, f := range pass.Files {
+		visit(f, nil)
+	}
+
+	drops := map[*ast.FuncDecl][]drop{}
+	var dropOrder []*ast.FuncDecl
+	for _, fn := range funcs {
+		if c.r.Generated(fn.Pos()) {
+			continue
+		}
+		acs := m.AfterCalls(fn)
+		if len(acs) == 0 {
+			continue
+		}
+		flow := c.flow(fn)
+		if flow == nil {
+			continue
+		}
+		for _, ac := range acs {
+			if ac.ReqArg < 0 {
+				c.checkDropperCall(flow, ac)
+				continue
+			}
+			v := flow.Judge(ac)
+			switch v.Kind {
+			case chains.ArgFabricated:
+				if v.Latest == nil && len(v.Candidates) == 0 {
+					// No request in reach: a runner without one, or a
+					// background job.
+					if fd, ok := fn.(*ast.FuncDecl); ok {
+						if len(drops[fd]) == 0 {
+							dropOrder = append(dropOrder, fd)
+						}
+						drops[fd] = append(drops[fd], drop{ac, v})
+					}
+					continue
+				}
+				c.reportFabricated(fn, ac, v)
+			case chains.ArgStale:
+				c.reportStale(fn, ac, v)
+			}
+		}
+	}
+	for _, fd := range dropOrder {
+		c.checkDropper(fd, drops[fd])
+	}
+	c.r.Finish()
 	return nil, nil
+}
+
+func (c *checker) flow(fn ast.Node) *chains.RequestFlow {
+	if f, ok := c.flows[fn]; ok {
+		return f
+	}
+	f := c.m.RequestFlow(fn)
+	c.flows[fn] = f
+	return f
+}
+
+// reportFabricated reports nil, a zero value, new(T) or &T{} passed as the
+// request while the function has one.
+func (c *checker) reportFabricated(fn ast.Node, ac *chains.AfterCall, v *chains.Verdict) {
+	what := v.ArgText
+	if _, isVar := ast.Unparen(v.Arg).(*ast.Ident); isVar && v.ArgText != "nil" {
+		what = v.ArgText + " (" + v.Fabricated + ")"
+	}
+	msg := fmt.Sprintf("%s gets %s instead of the request", ac.Name, what)
+	c.reportReplace(fn, ac, v, msg)
+}
+
+// reportStale reports a request from before a rewrite the current request
+// went through.
+func (c *checker) reportStale(fn ast.Node, ac *chains.AfterCall, v *chains.Verdict) {
+	msg := fmt.Sprintf("%s gets the stale request %s, from before %s", ac.Name, v.ArgText, v.Step)
+	c.reportReplace(fn, ac, v, msg)
+}
+
+// reportReplace finishes the message with the request to pass and offers
+// the fix that passes it, when it is safe.
+func (c *checker) reportReplace(fn ast.Node, ac *chains.AfterCall, v *chains.Verdict, msg string) {
+	d := analysis.Diagnostic{Pos: v.Arg.Pos(), End: v.Arg.End()}
+	l := v.Latest
+	switch {
+	case l == nil:
+		msg += "; no fix: several requests are in reach (" + chains.LatestNames(v.Candidates) + ") and no handler call settles which is current"
+	default:
+		msg += "; pass " + l.Describe()
+		if l.Pos.IsValid() {
+			d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.Pos, Message: "the current request comes from here"})
+		}
+		if l.HandlerPos.IsValid() {
+			d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.HandlerPos, Message: "the handler receives it here"})
+		}
+		why := ""
+		if l.Expr == "" {
+			why = l.NoExpr
+		} else {
+			why = c.unreplaceable(fn, v.Arg)
+		}
+		if why != "" {
+			msg += "; no fix: " + why
+			break
+		}
+		d.SuggestedFixes = []analysis.SuggestedFix{{
+			Message:   fmt.Sprintf("Pass %s to %s", l.Expr, ac.Name),
+			TextEdits: []analysis.TextEdit{{Pos: v.Arg.Pos(), End: v.Arg.End(), NewText: []byte(l.Expr)}},
+		}}
+	}
+	d.Message = msg
+	c.r.Report(d)
+}
+
+// unreplaceable says why arg cannot simply be replaced: it calls a
+// function (the call would be lost), or it is the last use of a local
+// variable (which would then be unused, a compile error).
+func (c *checker) unreplaceable(fn ast.Node, arg ast.Expr) string {
+	info := c.pass.TypesInfo
+	why := ""
+	ast.Inspect(arg, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || why != "" {
+			return why == ""
+		}
+		if tv, ok := info.Types[call.Fun]; ok && tv.IsType() {
+			return true // a conversion
+		}
+		if b, ok := typeutil.Callee(info, call).(*types.Builtin); ok && b.Name() == "new" {
+			return true
+		}
+		why = "replacing " + types.ExprString(arg) + " would drop the call " + types.ExprString(call.Fun)
+		return false
+	})
+	if why != "" {
+		return why
+	}
+	id, ok := ast.Unparen(arg).(*ast.Ident)
+	if !ok {
+		return ""
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok || v.IsField() || v.Pkg() != c.pass.Pkg || v.Parent() == v.Pkg().Scope() {
+		return ""
+	}
+	var ft *ast.FuncType
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		ft = fn.Type
+	case *ast.FuncLit:
+		ft = fn.Type
+	}
+	if ft != nil && ft.Params != nil {
+		for _, fld := range ft.Params.List {
+			for _, n := range fld.Names {
+				if info.Defs[n] == v {
+					return "" // parameters may go unused
+				}
+			}
+		}
+	}
+	uses := 0
+	for other, obj := range info.Uses {
+		if obj == v && other != id {
+			uses++
+		}
+	}
+	if uses == 0 {
+		return "replacing " + id.Name + " would leave it unused"
+	}
+	return ""
+}
+
+// checkDropperCall reports a call, in a function that has the request, of
+// another package's runner that runs its after-chain without one.
+func (c *checker) checkDropperCall(flow *chains.RequestFlow, ac *chains.AfterCall) {
+	if ac.Callee == nil || ac.Callee.Pkg() == c.pass.Pkg {
+		return // same package: reported at the runner
+	}
+	fact := new(DropsRequest)
+	if !c.pass.ImportObjectFact(ac.Callee, fact) {
+		return
+	}
+	l, cands := c.latestOf(flow, ac.Call, fact.ReqType)
+	if l == nil && len(cands) == 0 {
+		return // no request here either
+	}
+	d := analysis.Diagnostic{Pos: ac.Call.Pos(), End: ac.Call.End()}
+	have := "the requests " + chains.LatestNames(cands)
+	if l != nil {
+		have = l.Origin
+		if l.Expr != "" {
+			have = l.Expr + " (" + l.Origin + ")"
+		}
+		if l.Pos.IsValid() {
+			d.Related = []analysis.RelatedInformation{{Pos: l.Pos, Message: "the request in reach comes from here"}}
+		}
+	}
+	d.Message = fmt.Sprintf("%s runs the after-chain %s without a request: its middlewares take a %s but get none, although %s is in reach here; %s needs a request parameter",
+		ac.Name, fact.Chain, fact.ReqType, have, qualifiedName(ac.Callee))
+	c.r.Report(d)
+}
+
+// latestOf finds the request current at call whose type prints as reqType.
+func (c *checker) latestOf(flow *chains.RequestFlow, call *ast.CallExpr, reqType string) (*chains.Latest, []*chains.Latest) {
+	for _, t := range c.requestTypes(flow) {
+		if typeString(t) == reqType {
+			return flow.LatestAt(call, t)
+		}
+	}
+	return nil, nil
+}
+
+// requestTypes lists the request types of the function's parameters and
+// of the arguments of its calls.
+func (c *checker) requestTypes(flow *chains.RequestFlow) []types.Type {
+	var ts []types.Type
+	seen := map[string]bool{}
+	add := func(t types.Type) {
+		if t != nil && c.m.IsRequest(t) && !seen[typeString(t)] {
+			seen[typeString(t)] = true
+			ts = append(ts, t)
+		}
+	}
+	fn := flow.Func()
+	for _, p := range fn.Params {
+		add(p.Type())
+	}
+	for _, fv := range fn.FreeVars {
+		if p, ok := fv.Type().(*types.Pointer); ok {
+			add(p.Elem())
+		}
+	}
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			for _, op := range in.Operands(nil) {
+				if op != nil && *op != nil {
+					add((*op).Type())
+				}
+			}
+		}
+	}
+	return ts
+}
+
+func typeString(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string { return p.Name() })
+}
+
+func qualifiedName(fn *types.Func) string {
+	s := fn.Name()
+	if recv := fn.Signature().Recv(); recv != nil {
+		s = "(" + typeString(recv.Type()) + ")." + s
+	} else if fn.Pkg() != nil {
+		s = fn.Pkg().Name() + "." + s
+	}
+	return s
+}
+
+// checkDropper handles a function that passes made-up requests to its
+// after-chain and has no request itself: it exports the DropsRequest fact
+// and, when a caller in this package has the request, reports the function
+// with a fix that adds a request parameter and passes the callers' request.
+func (c *checker) checkDropper(fd *ast.FuncDecl, ds []drop) {
+	obj, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+	if !ok {
+		return
+	}
+	reqT := ds[0].ac.ReqType
+	chain := ds[0].ac.Name
+	if ds[0].ac.Loop != nil {
+		chain = ds[0].ac.Loop.ChainName
+	}
+	c.pass.ExportObjectFact(obj, &DropsRequest{ReqType: typeString(reqT), Chain: chain})
+
+	type caller struct {
+		call *ast.CallExpr
+		l    *chains.Latest
+	}
+	var callers []caller
+	var withReq *caller
+	noFix := ""
+	setNoFix := func(s string) {
+		if noFix == "" {
+			noFix = s
+		}
+	}
+	if obj.Exported() {
+		setNoFix(obj.Name() + " is exported, so its callers in other packages would break")
+	}
+	for id, o := range c.pass.TypesInfo.Uses {
+		if o != obj {
+			continue
+		}
+		call := c.callOf(id)
+		if call == nil {
+			setNoFix(obj.Name() + " is used as a value at " + c.pass.Fset.Position(id.Pos()).String())
+			continue
+		}
+		fn := c.encl[call]
+		if fn == fd || (fn != nil && fd.Pos() <= fn.Pos() && fn.End() <= fd.End()) {
+			setNoFix(obj.Name() + " calls itself")
+			continue
+		}
+		if c.r.Generated(call.Pos()) {
+			setNoFix("a generated file calls " + obj.Name())
+			continue
+		}
+		var flow *chains.RequestFlow
+		if fn != nil {
+			flow = c.flow(fn)
+		}
+		if flow == nil {
+			setNoFix("a caller of " + obj.Name() + " has no SSA form")
+			continue
+		}
+		l, cands := flow.LatestAt(call, reqT)
+		cl := caller{call: call, l: l}
+		callers = append(callers, cl)
+		switch {
+		case l != nil:
+			if withReq == nil || call.Pos() < withReq.call.Pos() {
+				withReq = &callers[len(callers)-1]
+			}
+			if l.Expr == "" {
+				setNoFix("the caller at " + c.pos(call) + " cannot name its request: " + l.NoExpr)
+			}
+		case len(cands) > 0:
+			if withReq == nil || call.Pos() < withReq.call.Pos() {
+				withReq = &callers[len(callers)-1]
+			}
+			setNoFix("the caller at " + c.pos(call) + " has several requests in reach (" + chains.LatestNames(cands) + ")")
+		default:
+			setNoFix("the caller at " + c.pos(call) + " has no request to pass")
+		}
+	}
+	if withReq == nil {
+		return // a background job, or only called from other packages
+	}
+	if _, isMethod := obj.Type().(*types.Signature); isMethod && obj.Signature().Recv() != nil && c.inInterface(obj.Name()) {
+		setNoFix("an interface of this package has a method " + obj.Name())
+	}
+	name := paramName(fd)
+	typ, why := c.typeExpr(fd, reqT)
+	if why != "" {
+		setNoFix(why)
+	}
+	var edits []analysis.TextEdit
+	for _, d := range ds {
+		if why := c.unreplaceable(fd, d.v.Arg); why != "" {
+			setNoFix(why)
+		}
+		edits = append(edits, analysis.TextEdit{Pos: d.v.Arg.Pos(), End: d.v.Arg.End(), NewText: []byte(name)})
+	}
+
+	runner := fd.Name.Name
+	if fd.Recv != nil && len(fd.Recv.List) == 1 && len(fd.Recv.List[0].Names) == 1 {
+		runner = fd.Recv.List[0].Names[0].Name + "." + runner
+	}
+	what := ds[0].v.ArgText
+	if _, isVar := ast.Unparen(ds[0].v.Arg).(*ast.Ident); isVar && what != "nil" {
+		what += " (" + ds[0].v.Fabricated + ")"
+	}
+	msg := fmt.Sprintf("%s runs the after-chain %s without a request: its middlewares take a %s but get %s; add a request parameter",
+		runner, chain, types.TypeString(reqT, types.RelativeTo(c.pass.Pkg)), what)
+	d := analysis.Diagnostic{Pos: fd.Name.Pos(), End: fd.Name.End()}
+	for _, x := range ds {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: x.v.Arg.Pos(), End: x.v.Arg.End(), Message: "the middlewares get " + x.v.ArgText + " here"})
+	}
+	d.Related = append(d.Related, analysis.RelatedInformation{Pos: withReq.call.Pos(), End: withReq.call.End(),
+		Message: "this caller has the request"})
+	if noFix != "" {
+		d.Message = msg + " (no fix: " + noFix + ")"
+		c.r.Report(d)
+		return
+	}
+	params := fd.Type.Params
+	if len(params.List) == 0 {
+		edits = append(edits, analysis.TextEdit{Pos: params.Opening + 1, End: params.Opening + 1, NewText: []byte(name + " " + typ)})
+	} else {
+		edits = append(edits, analysis.TextEdit{Pos: params.List[0].Pos(), End: params.List[0].Pos(), NewText: []byte(name + " " + typ + ", ")})
+	}
+	for _, cl := range callers {
+		if len(cl.call.Args) == 0 {
+			edits = append(edits, analysis.TextEdit{Pos: cl.call.Lparen + 1, End: cl.call.Lparen + 1, NewText: []byte(cl.l.Expr)})
+		} else {
+			edits = append(edits, analysis.TextEdit{Pos: cl.call.Args[0].Pos(), End: cl.call.Args[0].Pos(), NewText: []byte(cl.l.Expr + ", ")})
+		}
+	}
+	d.Message = msg
+	d.SuggestedFixes = []analysis.SuggestedFix{{
+		Message:   fmt.Sprintf("Add a request parameter %s to %s and pass the callers' request", name, fd.Name.Name),
+		TextEdits: edits,
+	}}
+	c.r.Report(d)
+}
+
+func (c *checker) pos(n ast.Node) string {
+	p := c.pass.Fset.Position(n.Pos())
+	return fmt.Sprintf("line %d", p.Line)
+}
+
+// callOf returns the call whose callee id denotes (F(...) or x.F(...)),
+// or nil when id is used otherwise.
+func (c *checker) callOf(id *ast.Ident) *ast.CallExpr {
+	for call := range c.encl {
+		switch fun := ast.Unparen(call.Fun).(type) {
+		case *ast.Ident:
+			if fun == id {
+				return call
+			}
+		case *ast.SelectorExpr:
+			if fun.Sel == id {
+				if s := c.pass.TypesInfo.Selections[fun]; s == nil || s.Kind() == types.MethodVal {
+					return call
+				}
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// inInterface reports whether an interface type of the package has a
+// method named name (adding a parameter could break its implementation).
+func (c *checker) inInterface(name string) bool {
+	for _, tv := range c.pass.TypesInfo.Types {
+		if it, ok := tv.Type.Underlying().(*types.Interface); ok {
+			for m := range it.Methods() {
+				if m.Name() == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// paramName picks a name for the new request parameter that no identifier
+// of the function uses.
+func paramName(fd *ast.FuncDecl) string {
+	used := map[string]bool{}
+	ast.Inspect(fd, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			used[id.Name] = true
+		}
+		return true
+	})
+	for _, n := range []string{"req", "r", "request"} {
+		if !used[n] {
+			return n
+		}
+	}
+	for i := 2; ; i++ {
+		if n := fmt.Sprintf("req%d", i); !used[n] {
+			return n
+		}
+	}
+}
+
+// typeExpr writes t as it is spelled in fd's file, or says why it cannot.
+func (c *checker) typeExpr(fd *ast.FuncDecl, t types.Type) (string, string) {
+	var file *ast.File
+	for _, f := range c.pass.Files {
+		if f.FileStart <= fd.Pos() && fd.Pos() <= f.FileEnd {
+			file = f
+		}
+	}
+	if file == nil {
+		return "", "the runner's file is not known"
+	}
+	why := ""
+	s := types.TypeString(t, func(p *types.Package) string {
+		if p == c.pass.Pkg {
+			return ""
+		}
+		for _, imp := range file.Imports {
+			if pn := c.pass.TypesInfo.PkgNameOf(imp); pn != nil && pn.Imported() == p {
+				if pn.Name() == "_" || pn.Name() == "." {
+					break
+				}
+				return pn.Name()
+			}
+		}
+		why = "the runner's file does not import " + p.Path()
+		return p.Name()
+	})
+	return s, why
 }

@@ -148,7 +148,7 @@ func (s *Server) ServeHooks(req *Request) *Response {
 }
 
 // replay has no request in reach: a background job replaying responses.
-func (s *Server) replay(resps []*Response) {
+func (s *Server) replay(resps []*Response) { // want replay:`dropsRequest\(s\.runAfter, \*a\.Request\)`
 	for _, resp := range resps {
 		s.runAfter(nil, resp)
 	}
@@ -175,7 +175,7 @@ func (s *Server) audit(a, b *Request) {}
 func (s *Server) ServeUnusedVar(req *Request) *Response {
 	var empty *Request
 	resp := s.handler(req)
-	return s.runAfter(empty, resp) // want `s\.runAfter gets empty \(nil\) instead of the request; pass req; no fix: replacing empty would leave it unused`
+	return s.runAfter(empty, resp) // want `s\.runAfter gets empty \(nil\) instead of the request; pass req, the request ServeUnusedVar received \(which s\.handler received\); no fix: replacing empty would leave it unused`
 }
 
 // Legacy's runner has no request to pass; its callers have one.
@@ -184,7 +184,7 @@ type Legacy struct {
 	handler func(*Request) *Response
 }
 
-func (l *Legacy) runAfter(resp *Response) *Response { // want `l\.runAfter runs the after-chain l\.after without a request: its middlewares take a \*Request but get nil; add a request parameter`
+func (l *Legacy) runAfter(resp *Response) *Response { // want `l\.runAfter runs the after-chain l\.after without a request: its middlewares take a \*Request but get nil; add a request parameter` runAfter:`dropsRequest\(l\.after, \*a\.Request\)`
 	for _, m := range l.after {
 		resp = m(nil, resp)
 	}
@@ -212,7 +212,7 @@ func (b *Batch) drain(resps []*Response) {
 	}
 }
 
-func (b *Batch) finish(resp *Response) {
+func (b *Batch) finish(resp *Response) { // want finish:`dropsRequest\(b\.after, \*a\.Request\)`
 	for _, m := range b.after {
 		m(nil, resp)
 	}

@@ -24,11 +24,11 @@ func ServeGood(c *lib.Chain, req *lib.Request) *lib.Response {
 
 func ServeFinish(c *lib.Chain, req *lib.Request) *lib.Response {
 	resp := c.Handler(c.RunBefore(req))
-	return c.Finish(resp) // want `c\.Finish runs the after-chain without a request, although the request is in reach here`
+	return c.Finish(resp) // want `c\.Finish runs the after-chain c\.After without a request: its middlewares take a \*lib\.Request but get none, although the request returned by c\.RunBefore is in reach here; \(\*lib\.Chain\)\.Finish needs a request parameter`
 }
 
 // drain has no request in reach.
-func drain(c *lib.Chain, resps []*lib.Response) {
+func drain(c *lib.Chain, resps []*lib.Response) { // want drain:`dropsRequest\(c\.RunAfter, \*lib\.Request\)`
 	for _, resp := range resps {
 		c.Finish(resp)
 		c.RunAfter(nil, resp)
