@@ -1,12 +1,39 @@
 package skipafter
 
 import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+
+	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/astutil"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
+	"github.com/chainlint/chainlint/fixes"
 )
 
-// suggestFix returns the fix for sc, or why none is offered.
+// suggestFix returns the fix for sc, or why none is offered (a non-empty
+// reason). The fix turns the early return into a guard around the handler
+// code so that the short-circuit response goes through the same common
+// path (after-chain, finalizers, return) as every other response:
+//
+//	if resp := s.runBefore(req); resp != nil {     resp := s.runBefore(req)
+//		return resp                                if resp == nil {
+//	}                                       =>         resp = s.handler(req)
+//	resp := s.handler(req)                         }
+//	resp = s.runAfter(req, resp)                   resp = s.runAfter(req, resp)
+//
+// and for a return inside a before-chain loop, "return r" becomes
+// "resp = r; break" (resp hoisted above the loop when the handler code
+// declared it). On the normal path the guard holds and the handler code
+// runs unchanged, so the fix is offered only when that can be seen from
+// the syntax: the handler code sits between the short-circuit and the
+// first common-path call in one block, carries no label or goto, and the
+// common path uses no variable the handler code declares other than the
+// response.
 func suggestFix(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) (*analysis.SuggestedFix, string) {
 	switch sc.Kind {
 	case chains.ShortError:
@@ -14,5 +41,614 @@ func suggestFix(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) (
 	case chains.ShortWritten:
 		return nil, "the before hook has already written the response, so headers set afterwards would not reach the client; set them before the before-chain runs"
 	}
-	return nil, ""
+	file := fileOf(pass, sc.Return.Pos())
+	if file == nil {
+		return nil, "the file is not part of the package"
+	}
+	fx := &fixer{pass: pass, m: m, sc: sc, file: file, info: pass.TypesInfo}
+	var why string
+	if sc.Loop != nil {
+		why = fx.inline()
+	} else {
+		why = fx.runner()
+	}
+	if why != "" {
+		return nil, why
+	}
+	edits, err := fx.f.Edits()
+	if err != nil {
+		return nil, "the rewrite could not be placed on the original lines (" + err.Error() + ")"
+	}
+	return &analysis.SuggestedFix{Message: fx.message, TextEdits: edits}, ""
+}
+
+type fixer struct {
+	pass    *analysis.Pass
+	m       *chains.Model
+	sc      *chains.ShortCircuit
+	file    *ast.File
+	info    *types.Info
+	f       *fixes.File
+	message string
+}
+
+// runner handles the return of a runner's short-circuit response:
+// "if cond { return v }" followed by the handler code H and the common
+// path becomes "if !cond { H }" followed by the common path.
+func (fx *fixer) runner() string {
+	ret := fx.sc.Return
+	path, _ := astutil.PathEnclosingInterval(fx.file, ret.Pos(), ret.End())
+	if len(path) < 4 {
+		return "the return is not inside an if statement"
+	}
+	ifs, ok := path[2].(*ast.IfStmt)
+	if !ok || path[1] != ifs.Body {
+		return "the return is not directly inside an if statement"
+	}
+	if len(ifs.Body.List) != 1 || ifs.Else != nil {
+		return "the if statement around the return does more than return"
+	}
+	block, ok := path[3].(*ast.BlockStmt)
+	if !ok {
+		return "the if statement around the return is not in a plain block"
+	}
+	v := fx.returnedVar(ret)
+	if v == nil {
+		return "the returned response is not a local variable"
+	}
+	i := indexOf(block.List, ifs)
+	j, why := fx.commonStart(block, i)
+	if why != "" {
+		return why
+	}
+	handler := block.List[i+1 : j]
+	if why := checkHandler(handler); why != "" {
+		return why
+	}
+	// Names the common path continues with: the response, and what the
+	// if statement's init declares (hoisted into the block).
+	outer := map[string]bool{v.Name(): true}
+	hoisted := definedBy(fx.info, ifs.Init)
+	for _, o := range hoisted {
+		outer[o.Name()] = true
+	}
+	if why := fx.checkTail(block.List[j:], handler, v.Name(), v.Name()); why != "" {
+		return why
+	}
+	if why := fx.checkHoist(block, ifs, hoisted, append(append([]ast.Stmt(nil), handler...), block.List[j:]...)); why != "" {
+		return why
+	}
+
+	f, err := fixes.Decorate(fx.pass, fx.file)
+	if err != nil {
+		return "the file could not be decorated for rewriting"
+	}
+	fx.f = f
+	dblock := f.Node(block).(*dst.BlockStmt)
+	dif := f.Node(ifs).(*dst.IfStmt)
+	guardBody, why := fx.guardBody(handler, outer)
+	if why != "" {
+		return why
+	}
+	var list []dst.Stmt
+	list = append(list, dblock.List[:i]...)
+	if dif.Init != nil {
+		init := dif.Init
+		dif.Init = nil
+		init.Decorations().Before = dst.NewLine
+		init.Decorations().Start = dif.Decs.Start
+		dif.Decs.Start = nil
+		list = append(list, init)
+	}
+	dif.Cond = negate(dif.Cond)
+	dif.Body.List = guardBody
+	dif.Decs.Before = dst.NewLine
+	list = append(list, dif)
+	list = append(list, dblock.List[j:]...)
+	dblock.List = list
+	fx.message = fmt.Sprintf("Run the handler only when %s did not short-circuit, so %s also goes through %s", fx.sc.SourceName, v.Name(), skippedNames(fx.sc))
+	return ""
+}
+
+// inline handles "return r" inside a before-chain loop: it becomes
+// "resp = r; break" (or "break" when r is resp), and the handler code
+// after the loop is guarded by "if resp == nil".
+func (fx *fixer) inline() string {
+	ret := fx.sc.Return
+	loop := fx.sc.Loop
+	path, _ := astutil.PathEnclosingInterval(fx.file, ret.Pos(), ret.End())
+	li := -1
+	for k, n := range path {
+		if n == loop.Stmt {
+			li = k
+			break
+		}
+		switch n.(type) {
+		case *ast.SwitchStmt, *ast.TypeSwitchStmt:
+			return "the return is inside a switch in the before-chain loop"
+		case *ast.SelectStmt:
+			return "the return is inside a select in the before-chain loop"
+		case *ast.ForStmt, *ast.RangeStmt:
+			return "the return is inside a loop nested in the before-chain loop"
+		case *ast.FuncLit:
+			return "the return is inside a function literal"
+		}
+	}
+	if li < 0 || li+1 >= len(path) {
+		return "the return is not inside the before-chain loop"
+	}
+	ifs, ok := path[2].(*ast.IfStmt)
+	if !ok || path[1] != ifs.Body || len(ifs.Body.List) != 1 || ifs.Else != nil {
+		return "the return is not the only statement of an if statement"
+	}
+	x := fx.returnedVar(ret)
+	if x == nil {
+		return "the returned response is not a local variable"
+	}
+	if !isNilCheck(fx.info, ifs.Cond, x, token.NEQ) || !nillable(x.Type()) {
+		return fmt.Sprintf("the short-circuit condition is not %s != nil", x.Name())
+	}
+	block, ok := path[li+1].(*ast.BlockStmt)
+	if !ok {
+		return "the before-chain loop is not in a plain block"
+	}
+	i := indexOf(block.List, loop.Stmt)
+	j, why := fx.commonStart(block, i)
+	if why != "" {
+		return why
+	}
+	handler := block.List[i+1 : j]
+	if why := checkHandler(handler); why != "" {
+		return why
+	}
+	// The response variable the common path continues with: one the
+	// handler code declares (hoisted above the loop), or x itself when it
+	// is declared before the loop and nil there.
+	var w *types.Var
+	for _, o := range definedAt(fx.info, handler) {
+		if fx.m.IsResponse(o.Type()) && usesObj(fx.info, block.List[j:], o) {
+			w = o
+		}
+	}
+	hoist := w != nil
+	if w == nil {
+		if x.Pos() >= loop.Stmt.Pos() || !fx.nilBefore(block.List[:i], x) {
+			return fmt.Sprintf("the common path does not continue with a response variable that is nil when %s does not short-circuit", loop.ChainName)
+		}
+		w = x
+	}
+	if why := fx.checkTail(block.List[j:], handler, w.Name(), x.Name()); why != "" {
+		return why
+	}
+	if hoist {
+		if why := fx.checkHoist(block, loop.Stmt, []*types.Var{w}, []ast.Stmt{loop.Stmt}); why != "" {
+			return why
+		}
+	}
+	typ := ""
+	if hoist {
+		var ok bool
+		if typ, ok = fx.typeString(w.Type()); !ok {
+			return fmt.Sprintf("the type of %s needs an import the file does not have", w.Name())
+		}
+	}
+
+	f, err := fixes.Decorate(fx.pass, fx.file)
+	if err != nil {
+		return "the file could not be decorated for rewriting"
+	}
+	fx.f = f
+	dblock := f.Node(block).(*dst.BlockStmt)
+	dloop := f.Node(loop.Stmt).(dst.Stmt)
+	dif := f.Node(ifs).(*dst.IfStmt)
+	guardBody, why := fx.guardBody(handler, map[string]bool{w.Name(): true})
+	if why != "" {
+		return why
+	}
+	var body []dst.Stmt
+	if w != x {
+		body = append(body, &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(w.Name())}, Tok: token.ASSIGN, Rhs: []dst.Expr{dst.NewIdent(x.Name())}})
+	}
+	body = append(body, &dst.BranchStmt{Tok: token.BREAK})
+	dif.Body.List = body
+
+	guard := &dst.IfStmt{
+		Cond: &dst.BinaryExpr{X: dst.NewIdent(w.Name()), Op: token.EQL, Y: dst.NewIdent("nil")},
+		Body: &dst.BlockStmt{List: guardBody},
+	}
+	guard.Decs.Before = dst.NewLine
+	var list []dst.Stmt
+	list = append(list, dblock.List[:i]...)
+	if hoist {
+		decl := varDecl(w.Name(), typ)
+		decl.Decs.Start = dloop.Decorations().Start
+		dloop.Decorations().Start = nil
+		list = append(list, decl)
+	}
+	list = append(list, dloop, guard)
+	list = append(list, dblock.List[j:]...)
+	dblock.List = list
+	fx.message = fmt.Sprintf("Leave %s with a break on a short-circuit and run the handler only when there was none, so the response also goes through %s", loop.ChainName, skippedNames(fx.sc))
+	return ""
+}
+
+// commonStart returns the index of the first statement of block after i
+// that holds a common-path call, and checks that every skipped call lies
+// at or after it.
+func (fx *fixer) commonStart(block *ast.BlockStmt, i int) (int, string) {
+	j := -1
+	for k := i + 1; k < len(block.List) && j < 0; k++ {
+		for _, c := range fx.sc.Common {
+			if contains(block.List[k], c.Node.Pos()) {
+				j = k
+				break
+			}
+		}
+	}
+	if j < 0 {
+		return 0, "the after-chain and finalizers do not follow in the same block"
+	}
+	for _, s := range fx.sc.Skipped {
+		if s.Node.Pos() < block.List[j].Pos() || s.Node.Pos() >= block.End() {
+			return 0, "the skipped calls do not all follow the handler code in the same block"
+		}
+	}
+	if j == i+1 {
+		return 0, "no handler code lies between the short-circuit and the common path"
+	}
+	return j, ""
+}
+
+// checkHandler rejects handler code that cannot move into a block.
+func checkHandler(handler []ast.Stmt) string {
+	why := ""
+	for _, st := range handler {
+		ast.Inspect(st, func(n ast.Node) bool {
+			if why != "" {
+				return false
+			}
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.LabeledStmt:
+				why = fmt.Sprintf("the handler code carries label %s, which a guard would hide", n.Label.Name)
+			case *ast.BranchStmt:
+				if n.Tok == token.GOTO {
+					why = "the handler code jumps with goto"
+				}
+			}
+			return true
+		})
+	}
+	return why
+}
+
+// checkTail checks that the common path (tail) uses no variable declared
+// by the handler code except the response resp (named short, in the
+// message, for the short-circuit response).
+func (fx *fixer) checkTail(tail, handler []ast.Stmt, resp, short string) string {
+	for _, o := range definedAt(fx.info, handler) {
+		if o.Name() == resp || !usesObj(fx.info, tail, o) {
+			continue
+		}
+		if fx.m.IsResponse(o.Type()) {
+			return fmt.Sprintf("the common path continues with %s, not with the short-circuit response %s", o.Name(), short)
+		}
+		return fmt.Sprintf("the common path uses %s, which only the handler code sets", o.Name())
+	}
+	return ""
+}
+
+// checkHoist checks that declaring vars in block just before stmt neither
+// redeclares a name of the block nor changes what a name in the moved or
+// following code refers to.
+func (fx *fixer) checkHoist(block *ast.BlockStmt, stmt ast.Stmt, vars []*types.Var, after []ast.Stmt) string {
+	scope := fx.info.Scopes[block]
+	if scope == nil {
+		scope = fx.funcScope(block)
+	}
+	for _, v := range vars {
+		if scope != nil {
+			if o := scope.Lookup(v.Name()); o != nil && o != v && o.Pos() < stmt.Pos() {
+				return fmt.Sprintf("hoisting %s would redeclare it", v.Name())
+			}
+		}
+		bad := false
+		for _, st := range after {
+			ast.Inspect(st, func(n ast.Node) bool {
+				id, ok := n.(*ast.Ident)
+				if !ok || id.Name != v.Name() {
+					return !bad
+				}
+				if o := fx.info.Uses[id]; o != nil && o != v && o.Pos() < stmt.Pos() {
+					bad = true
+				}
+				return !bad
+			})
+		}
+		if bad {
+			return fmt.Sprintf("hoisting %s would change what %s refers to", v.Name(), v.Name())
+		}
+	}
+	return ""
+}
+
+func (fx *fixer) funcScope(block *ast.BlockStmt) *types.Scope {
+	switch fn := fx.sc.Func.(type) {
+	case *ast.FuncDecl:
+		if fn.Body == block {
+			return fx.info.Scopes[fn.Type]
+		}
+	case *ast.FuncLit:
+		if fn.Body == block {
+			return fx.info.Scopes[fn.Type]
+		}
+	}
+	return nil
+}
+
+// guardBody moves the handler statements into the guard. A top-level
+// ":=" that declares one of the outer names becomes "=" (with "var" for
+// the other names it declared), so the guard assigns the variables the
+// common path continues with instead of shadowing them.
+func (fx *fixer) guardBody(handler []ast.Stmt, outer map[string]bool) ([]dst.Stmt, string) {
+	var out []dst.Stmt
+	for _, st := range handler {
+		dst1 := fx.f.Node(st).(dst.Stmt)
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE {
+			if ds, ok := st.(*ast.DeclStmt); ok {
+				for _, o := range definedBy(fx.info, ds) {
+					if outer[o.Name()] {
+						return nil, fmt.Sprintf("the handler code redeclares %s", o.Name())
+					}
+				}
+			}
+			out = append(out, dst1)
+			continue
+		}
+		touches := false
+		for _, l := range as.Lhs {
+			if id, ok := l.(*ast.Ident); ok && outer[id.Name] {
+				touches = true
+			}
+		}
+		if !touches {
+			out = append(out, dst1)
+			continue
+		}
+		var decls []dst.Stmt
+		for _, l := range as.Lhs {
+			id, ok := l.(*ast.Ident)
+			if !ok || id.Name == "_" || outer[id.Name] {
+				continue
+			}
+			o, ok := fx.info.Defs[id].(*types.Var)
+			if !ok || o == nil {
+				continue
+			}
+			typ, ok := fx.typeString(o.Type())
+			if !ok {
+				return nil, fmt.Sprintf("the type of %s needs an import the file does not have", o.Name())
+			}
+			decls = append(decls, varDecl(o.Name(), typ))
+		}
+		das := dst1.(*dst.AssignStmt)
+		das.Tok = token.ASSIGN
+		if len(decls) > 0 {
+			decls[0].Decorations().Start = das.Decs.Start
+			das.Decs.Start = nil
+		}
+		out = append(out, decls...)
+		out = append(out, das)
+	}
+	return out, ""
+}
+
+// returnedVar returns the local variable the return hands back as the
+// response, or nil.
+func (fx *fixer) returnedVar(ret *ast.ReturnStmt) *types.Var {
+	for _, e := range ret.Results {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		if !ok {
+			continue
+		}
+		v, ok := fx.info.Uses[id].(*types.Var)
+		if ok && fx.m.IsResponse(v.Type()) && v.Parent() != nil && v.Parent() != fx.pass.Pkg.Scope() {
+			return v
+		}
+	}
+	return nil
+}
+
+// nilBefore reports whether x is declared in stmts without a value (or
+// with nil) and not assigned there.
+func (fx *fixer) nilBefore(stmts []ast.Stmt, x *types.Var) bool {
+	declared, assigned := false, false
+	for _, st := range stmts {
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.ValueSpec:
+				for k, name := range n.Names {
+					if fx.info.Defs[name] == x {
+						declared = len(n.Values) == 0 || (k < len(n.Values) && isNil(fx.info, n.Values[k]))
+					}
+				}
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok && (fx.info.Uses[id] == x || fx.info.Defs[id] == x) {
+						assigned = true
+					}
+				}
+			case *ast.UnaryExpr:
+				if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND && fx.info.Uses[id] == x {
+					assigned = true
+				}
+			}
+			return true
+		})
+	}
+	return declared && !assigned
+}
+
+// typeString prints t as the file can spell it.
+func (fx *fixer) typeString(t types.Type) (string, bool) {
+	ok := true
+	s := types.TypeString(t, func(p *types.Package) string {
+		if p == fx.pass.Pkg {
+			return ""
+		}
+		for _, spec := range fx.file.Imports {
+			if path, err := strconv.Unquote(spec.Path.Value); err == nil && path == p.Path() {
+				if spec.Name != nil {
+					if spec.Name.Name == "_" || spec.Name.Name == "." {
+						continue
+					}
+					return spec.Name.Name
+				}
+				return p.Name()
+			}
+		}
+		ok = false
+		return p.Name()
+	})
+	return s, ok
+}
+
+func varDecl(name, typ string) *dst.DeclStmt {
+	d := &dst.DeclStmt{Decl: &dst.GenDecl{Tok: token.VAR, Specs: []dst.Spec{
+		&dst.ValueSpec{Names: []*dst.Ident{dst.NewIdent(name)}, Type: dst.NewIdent(typ)},
+	}}}
+	d.Decs.Before = dst.NewLine
+	return d
+}
+
+// negate returns the negation of a condition: a != b => a == b, !x => x,
+// x => !x, anything else => !(x).
+func negate(e dst.Expr) dst.Expr {
+	switch x := e.(type) {
+	case *dst.BinaryExpr:
+		switch x.Op {
+		case token.NEQ:
+			x.Op = token.EQL
+			return x
+		case token.EQL:
+			x.Op = token.NEQ
+			return x
+		}
+	case *dst.UnaryExpr:
+		if x.Op == token.NOT {
+			return x.X
+		}
+	case *dst.Ident, *dst.CallExpr, *dst.SelectorExpr, *dst.ParenExpr, *dst.IndexExpr:
+		return &dst.UnaryExpr{Op: token.NOT, X: e}
+	}
+	return &dst.UnaryExpr{Op: token.NOT, X: &dst.ParenExpr{X: e}}
+}
+
+func skippedNames(sc *chains.ShortCircuit) string {
+	var names []string
+	for _, s := range sc.Skipped {
+		names = append(names, s.Name)
+	}
+	return joinAnd(names)
+}
+
+// definedBy returns the variables st declares (":=" or var).
+func definedBy(info *types.Info, st ast.Stmt) []*types.Var {
+	var out []*types.Var
+	add := func(id *ast.Ident) {
+		if v, ok := info.Defs[id].(*types.Var); ok && v != nil {
+			out = append(out, v)
+		}
+	}
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		if st.Tok == token.DEFINE {
+			for _, l := range st.Lhs {
+				if id, ok := l.(*ast.Ident); ok {
+					add(id)
+				}
+			}
+		}
+	case *ast.DeclStmt:
+		if gd, ok := st.Decl.(*ast.GenDecl); ok {
+			for _, sp := range gd.Specs {
+				if vs, ok := sp.(*ast.ValueSpec); ok {
+					for _, n := range vs.Names {
+						add(n)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// definedAt returns the variables the statements declare at their level.
+func definedAt(info *types.Info, stmts []ast.Stmt) []*types.Var {
+	var out []*types.Var
+	for _, st := range stmts {
+		out = append(out, definedBy(info, st)...)
+	}
+	return out
+}
+
+func usesObj(info *types.Info, stmts []ast.Stmt, o types.Object) bool {
+	found := false
+	for _, st := range stmts {
+		ast.Inspect(st, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && info.Uses[id] == o {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// isNilCheck reports whether cond is "x op nil" (or "nil op x").
+func isNilCheck(info *types.Info, cond ast.Expr, x *types.Var, op token.Token) bool {
+	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok || b.Op != op {
+		return false
+	}
+	is := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && info.Uses[id] == x
+	}
+	return is(b.X) && isNil(info, b.Y) || is(b.Y) && isNil(info, b.X)
+}
+
+func isNil(info *types.Info, e ast.Expr) bool {
+	tv, ok := info.Types[ast.Unparen(e)]
+	return ok && tv.IsNil()
+}
+
+func nillable(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Pointer, *types.Interface, *types.Map, *types.Slice, *types.Signature, *types.Chan:
+		return true
+	}
+	return false
+}
+
+func indexOf(list []ast.Stmt, st ast.Stmt) int {
+	for k, s := range list {
+		if s == st {
+			return k
+		}
+	}
+	return -1
+}
+
+func contains(n ast.Node, pos token.Pos) bool { return n.Pos() <= pos && pos < n.End() }
+
+func fileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
+	for _, f := range pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return f
+		}
+	}
+	return nil
 }
