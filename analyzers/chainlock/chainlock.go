@@ -76,19 +76,6 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-// stmtList returns the statement list held by n.
-func stmtList(n ast.Node) []ast.Stmt {
-	switch n := n.(type) {
-	case *ast.BlockStmt:
-		return n.List
-	case *ast.CaseClause:
-		return n.Body
-	case *ast.CommClause:
-		return n.Body
-	}
-	return nil
-}
-
 // walk visits the loop body as one iteration runs it: it enters function
 // literals only when they run in the iteration (called at once, not in a
 // go or defer statement, or passed as the callback of a with-lock helper).
@@ -152,7 +139,7 @@ func (c *checker) findSection(ec *chains.ElemCall, path []ast.Node) *section {
 			}
 			continue
 		}
-		list := stmtList(n)
+		list := chains.StmtList(n)
 		if list == nil {
 			continue
 		}
@@ -395,7 +382,7 @@ func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string)
 		default:
 			bad = "the lock statement " + c.text(st) + " is not a plain call"
 		}
-		if stmtList(owner) == nil {
+		if chains.StmtList(owner) == nil {
 			bad = "a lock statement outside a statement list"
 		}
 		p.deletes = append(p.deletes, del{owner, st})

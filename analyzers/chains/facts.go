@@ -442,7 +442,7 @@ func (m *Model) findWithLock(fd *ast.FuncDecl, obj *types.Func) *WithLock {
 				}
 			}
 		}
-		list := stmtList(n)
+		list := StmtList(n)
 		for ci, st := range list {
 			pi, ok := paramCalled(st)
 			if !ok {
@@ -471,8 +471,9 @@ func (m *Model) findWithLock(fd *ast.FuncDecl, obj *types.Func) *WithLock {
 	return res
 }
 
-// stmtList returns the statement list of a block-like node.
-func stmtList(n ast.Node) []ast.Stmt {
+// StmtList returns the statement list of a *ast.BlockStmt, *ast.CaseClause
+// or *ast.CommClause, and nil for any other node.
+func StmtList(n ast.Node) []ast.Stmt {
 	switch n := n.(type) {
 	case *ast.BlockStmt:
 		return n.List
