@@ -1,0 +1,3 @@
+module example.com/skipafterfixture
+
+go 1.23
