@@ -1,0 +1,19 @@
+//go:build chainlint_fixed
+
+package chainlockfixture
+
+import "testing"
+
+// After chainlint -fix: one acquisition per run of synchronous middlewares.
+func TestAcquisitionsAfterFix(t *testing.T) {
+	r := newFuncs(t)
+	r.RunFuncs(&Request{})
+	if got := r.Lock.Acquisitions(); got != 1 {
+		t.Errorf("all-sync chain of 3: %d acquisitions, want 1", got)
+	}
+	s := newSteps(t)
+	s.RunSteps(&Request{})
+	if got := s.Lock.Acquisitions(); got != 2 {
+		t.Errorf("mixed chain sync,sync,async,sync,sync: %d acquisitions, want 2 (one per synchronous run)", got)
+	}
+}

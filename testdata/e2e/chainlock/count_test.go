@@ -1,0 +1,19 @@
+//go:build !chainlint_fixed
+
+package chainlockfixture
+
+import "testing"
+
+// Before the fix: one acquisition per synchronous middleware.
+func TestAcquisitionsBeforeFix(t *testing.T) {
+	r := newFuncs(t)
+	r.RunFuncs(&Request{})
+	if got := r.Lock.Acquisitions(); got != 3 {
+		t.Errorf("all-sync chain of 3: %d acquisitions, want 3 (one per middleware)", got)
+	}
+	s := newSteps(t)
+	s.RunSteps(&Request{})
+	if got := s.Lock.Acquisitions(); got != 4 {
+		t.Errorf("mixed chain sync,sync,async,sync,sync: %d acquisitions, want 4", got)
+	}
+}
