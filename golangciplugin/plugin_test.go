@@ -1,0 +1,148 @@
+package golangciplugin
+
+import (
+	"flag"
+	"strings"
+	"testing"
+
+	"github.com/golangci/plugin-module-register/register"
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/chainlint/chainlint/analyzers/chains"
+	"github.com/chainlint/chainlint/analyzers/skipafter"
+)
+
+// reset restores every flag the plugin may set, and its record of them.
+func reset(t *testing.T) {
+	t.Helper()
+	restore := func(fs *flag.FlagSet) {
+		fs.VisitAll(func(f *flag.Flag) { f.Value.Set(f.DefValue) })
+	}
+	t.Cleanup(func() {
+		restore(&chains.Analyzer.Flags)
+		for _, a := range analyzers() {
+			restore(&a.Flags)
+		}
+		applied.Lock()
+		applied.by = map[*flag.Flag]setting{}
+		applied.Unlock()
+	})
+}
+
+func flagValueOf(fs *flag.FlagSet, name string) string {
+	return fs.Lookup(name).Value.String()
+}
+
+func TestRegistered(t *testing.T) {
+	names := []string{"chainlint"}
+	for _, a := range analyzers() {
+		names = append(names, a.Name)
+	}
+	for _, name := range names {
+		newPlugin, err := register.GetPlugin(name)
+		if err != nil {
+			t.Fatalf("plugin %s: %v", name, err)
+		}
+		p, err := newPlugin(nil)
+		if err != nil {
+			t.Fatalf("plugin %s: %v", name, err)
+		}
+		as, err := p.BuildAnalyzers()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := analysis.Validate(as); err != nil {
+			t.Errorf("plugin %s: %v", name, err)
+		}
+		if name != "chainlint" && (len(as) != 1 || as[0].Name != name) {
+			t.Errorf("plugin %s exposes %v, want its one analyzer", name, as)
+		}
+		if name == "chainlint" && len(as) != len(analyzers()) {
+			t.Errorf("plugin chainlint exposes %d analyzers, want %d", len(as), len(analyzers()))
+		}
+		if p.GetLoadMode() != register.LoadModeTypesInfo {
+			t.Errorf("plugin %s: load mode %q", name, p.GetLoadMode())
+		}
+	}
+}
+
+func TestSettings(t *testing.T) {
+	reset(t)
+	_, err := New(map[string]any{
+		"request-types":  []any{"example.com/web.Req", "*.Request"},
+		"response-types": "example.com/web.Resp",
+		"lock-pairs":     []any{"example.com/py.Ensure:example.com/py.Release"},
+		"skipafter":      map[string]any{"errors": true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"request-types":  "example.com/web.Req,*.Request",
+		"response-types": "example.com/web.Resp",
+		"lock-pairs":     "example.com/py.Ensure:example.com/py.Release",
+	} {
+		if got := flagValueOf(&chains.Analyzer.Flags, name); got != want {
+			t.Errorf("-chains.%s = %q, want %q", name, got, want)
+		}
+	}
+	if got := flagValueOf(&skipafter.Analyzer.Flags, "errors"); got != "true" {
+		t.Errorf("-skipafter.errors = %q, want true", got)
+	}
+	// The per-analyzer linter takes the same settings; equal values agree.
+	newSkip, _ := register.GetPlugin("skipafter")
+	if _, err := newSkip(map[string]any{"skipafter": map[string]any{"errors": true}}); err != nil {
+		t.Errorf("same value from a second linter: %v", err)
+	}
+}
+
+func TestSettingsErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		settings any
+		want     string
+	}{
+		{"unknown top-level key", map[string]any{"request-type": "x"},
+			`chainlint: unknown setting "request-type"; known settings: `},
+		{"unknown analyzer flag", map[string]any{"skipafter": map[string]any{"error": true}},
+			`chainlint: unknown setting "skipafter.error"`},
+		{"known settings are listed", map[string]any{"nope": 1},
+			"lock-pairs, request-types, response-types, skipafter.errors"},
+		{"section is not a mapping", map[string]any{"skipafter": true},
+			`setting "skipafter" must be a mapping of skipafter's flags`},
+		{"bad bool", map[string]any{"skipafter": map[string]any{"errors": "maybe"}},
+			`setting "skipafter.errors"`},
+		{"list of non-strings", map[string]any{"request-types": []any{1}},
+			"list items must be strings"},
+		{"comma inside a list item", map[string]any{"request-types": []any{"a.B,c.D"}},
+			"contains a comma"},
+		{"not a mapping", []any{"x"}, "settings must be a mapping"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			reset(t)
+			before := flagValueOf(&chains.Analyzer.Flags, "request-types")
+			_, err := New(tt.settings)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want it to contain %q", err, tt.want)
+			}
+			if got := flagValueOf(&chains.Analyzer.Flags, "request-types"); got != before {
+				t.Errorf("a rejected configuration changed -chains.request-types to %q", got)
+			}
+		})
+	}
+}
+
+func TestSettingsConflict(t *testing.T) {
+	reset(t)
+	if _, err := New(map[string]any{"request-types": "a.Req"}); err != nil {
+		t.Fatal(err)
+	}
+	newSkip, _ := register.GetPlugin("skipafter")
+	_, err := newSkip(map[string]any{"request-types": "b.Req"})
+	if err == nil || !strings.Contains(err.Error(), `linter chainlint set it to "a.Req"`) {
+		t.Fatalf("error = %v, want a conflict naming chainlint", err)
+	}
+	if got := flagValueOf(&chains.Analyzer.Flags, "request-types"); got != "a.Req" {
+		t.Errorf("-chains.request-types = %q after the conflict, want a.Req", got)
+	}
+}
