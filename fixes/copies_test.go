@@ -173,3 +173,12 @@ func TestLineHunks(t *testing.T) {
 	c, d := randLines(3000), randLines(3000)
 	check(c, d)
 }
+
+// A file with //line directives (as cgo makes of a user's file) gets no fix.
+func TestLineDirectives(t *testing.T) {
+	src := "package a\n\n//line orig.go:10\nfunc f() {}\n"
+	pass, f := newPass(t, src)
+	if _, err := Decorate(pass, f); err == nil || !strings.Contains(err.Error(), "//line") {
+		t.Errorf("Decorate = %v, want an error about //line directives", err)
+	}
+}

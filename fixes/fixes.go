@@ -49,6 +49,16 @@ func Decorate(pass *analysis.Pass, file *ast.File) (*File, error) {
 	if tok == nil {
 		return nil, errors.New("fixes: file has no position information")
 	}
+	// Positions in a file with //line directives (a cgo translation of the
+	// user's file, or generated code) do not map onto the file the user
+	// edits: offer no fix there.
+	for _, cg := range file.Comments {
+		for _, c := range cg.List {
+			if strings.HasPrefix(c.Text, "//line ") || strings.HasPrefix(c.Text, "/*line ") {
+				return nil, fmt.Errorf("fixes: %s has //line directives (cgo or generated code); no fix", tok.Name())
+			}
+		}
+	}
 	dec := decorator.NewDecorator(pass.Fset)
 	df, err := dec.DecorateFile(file)
 	if err != nil {

@@ -2,6 +2,8 @@ package directive_test
 
 import (
 	"go/ast"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/chainlint/chainlint/analyzers/internal/directive"
@@ -19,10 +21,8 @@ func dummy(name, fn string) *analysis.Analyzer {
 			r := directive.NewReporter(pass)
 			for _, f := range pass.Files {
 				ast.Inspect(f, func(n ast.Node) bool {
-					if c, ok := n.(*ast.CallExpr); ok {
-						if id, ok := c.Fun.(*ast.Ident); ok && id.Name == fn {
-							r.Report(analysis.Diagnostic{Pos: c.Pos(), Message: name + ": call to " + fn})
-						}
+					if c, ok := n.(*ast.CallExpr); ok && callee(c) == fn {
+						r.Report(analysis.Diagnostic{Pos: c.Pos(), Message: name + ": call to " + fn})
 					}
 					return true
 				})
@@ -33,12 +33,43 @@ func dummy(name, fn string) *analysis.Analyzer {
 	}
 }
 
+// callee is the name of the called function: f for f() and C.f() (which
+// cgo rewrites to (_Cfunc_f)()).
+func callee(c *ast.CallExpr) string {
+	fun := c.Fun
+	for {
+		p, ok := fun.(*ast.ParenExpr)
+		if !ok {
+			break
+		}
+		fun = p.X
+	}
+	switch fun := fun.(type) {
+	case *ast.Ident:
+		return strings.TrimPrefix(fun.Name, "_Cfunc_")
+	case *ast.SelectorExpr:
+		if x, ok := fun.X.(*ast.Ident); ok && x.Name == "C" {
+			return fun.Sel.Name
+		}
+	}
+	return ""
+}
+
 func TestChainlockDirectives(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), dummy("chainlock", "lockbad"), "a")
 }
 
 func TestSkipafterDirectives(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), dummy("skipafter", "skipbad"), "b")
+}
+
+// A user's cgo file reaches analyzers as a file cgo generated; it is not
+// dropped as generated, and its directives apply by the user's lines.
+func TestCgo(t *testing.T) {
+	if out, err := exec.Command("go", "env", "CGO_ENABLED").Output(); err != nil || strings.TrimSpace(string(out)) != "1" {
+		t.Skip("cgo is not enabled")
+	}
+	analysistest.Run(t, analysistest.TestData(), dummy("chainlock", "lockbad"), "cgo")
 }
 
 // Generated reports generated files, so analyzers can skip them early.
