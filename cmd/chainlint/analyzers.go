@@ -3,6 +3,7 @@ package main
 import (
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/chainlint/chainlint/analyzers/chainlock"
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/droprequest"
 	"github.com/chainlint/chainlint/analyzers/skipafter"
@@ -13,6 +14,7 @@ import (
 // (-chains.request-types=...) exist in every mode, go vet included.
 func analyzers() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
+		chainlock.Analyzer,
 		droprequest.Analyzer,
 		skipafter.Analyzer,
 		chains.Analyzer,

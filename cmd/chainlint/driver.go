@@ -396,10 +396,13 @@ func analyze(progname string, patterns []string, selected []*analysis.Analyzer, 
 			fmt.Fprintf(e.stderr, "%s: -fix: no file changed, because of the errors above; fix them (or narrow the package patterns) and run again\n", progname)
 			return exitError
 		}
-		fixed, err := applyFixes(findings, pkgs, o.diff, e, progname)
+		fixed, changed, err := applyFixes(findings, pkgs, o.diff, e, progname)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "%s: -fix: %v\n", progname, err)
 			return exitError
+		}
+		if o.diff && changed > 0 {
+			exit = exitFindings // as go fix -diff: a non-empty diff fails
 		}
 		// Report what is left: the findings whose fix was not applied.
 		var left []*finding

@@ -91,13 +91,14 @@ func within(dir, file string) bool {
 // A fix is skipped (and its finding stays) when it edits a generated file
 // or a file outside the main module, or when it conflicts with a fix
 // accepted before it. Identical fixes (from p and p [p.test]) count once.
-// The files are then either printed as a unified diff (dry) or written:
+// The files are then either printed as a unified diff (dry) or written
+// (changed counts them):
 // all or nothing as far as the file system allows, each file through a
 // temporary file renamed over it, and only after every file to be written
 // has been checked to be a writable regular file.
-func applyFixes(findings []*finding, pkgs []*packages.Package, dry bool, e *env, progname string) (map[findingKey]bool, error) {
+func applyFixes(findings []*finding, pkgs []*packages.Package, dry bool, e *env, progname string) (fixed map[findingKey]bool, changed int, err error) {
 	infos := fileInfos(pkgs)
-	fixed := make(map[findingKey]bool)
+	fixed = make(map[findingKey]bool)
 	accepted := make(map[string][]edit) // by file name
 
 	for _, f := range findings {
@@ -147,14 +148,14 @@ func applyFixes(findings []*finding, pkgs []*packages.Package, dry bool, e *env,
 	for _, name := range slices.Sorted(maps.Keys(accepted)) {
 		old, err := os.ReadFile(name)
 		if err != nil {
-			return nil, fmt.Errorf("no file changed: %v", err)
+			return nil, 0, fmt.Errorf("no file changed: %v", err)
 		}
 		if len(old) != infos[name].size {
-			return nil, fmt.Errorf("no file changed: %s changed while chainlint was running (size %d, now %d)", name, infos[name].size, len(old))
+			return nil, 0, fmt.Errorf("no file changed: %s changed while chainlint was running (size %d, now %d)", name, infos[name].size, len(old))
 		}
 		new, err := applyEdits(old, accepted[name])
 		if err != nil {
-			return nil, fmt.Errorf("no file changed: %s: %v", name, err)
+			return nil, 0, fmt.Errorf("no file changed: %s: %v", name, err)
 		}
 		if !bytes.Equal(old, new) {
 			changes = append(changes, change{name, old, new})
@@ -165,7 +166,7 @@ func applyFixes(findings []*finding, pkgs []*packages.Package, dry bool, e *env,
 		for _, c := range changes {
 			e.stdout.Write(unifiedDiff(displayName(e.dir, c.name), string(c.old), string(c.new)))
 		}
-		return fixed, nil
+		return fixed, len(changes), nil
 	}
 
 	// Check that every file can be written before writing any.
@@ -180,7 +181,7 @@ func applyFixes(findings []*finding, pkgs []*packages.Package, dry bool, e *env,
 		targets[i], modes[i] = target, fi
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("no file changed: %w", errors.Join(errs...))
+		return nil, 0, fmt.Errorf("no file changed: %w", errors.Join(errs...))
 	}
 
 	// Write every new content to a temporary file beside its target.
@@ -196,7 +197,7 @@ func applyFixes(findings []*finding, pkgs []*packages.Package, dry bool, e *env,
 		tmp, err := writeTemp(targets[i], c.new, modes[i])
 		if err != nil {
 			cleanup()
-			return nil, fmt.Errorf("no file changed: %v", err)
+			return nil, 0, fmt.Errorf("no file changed: %v", err)
 		}
 		temps[i] = tmp
 	}
@@ -208,11 +209,11 @@ func applyFixes(findings []*finding, pkgs []*packages.Package, dry bool, e *env,
 			for _, t := range targets[:i] {
 				done = append(done, displayName(e.dir, t))
 			}
-			return nil, fmt.Errorf("%v; updated before the failure: %s; the others are unchanged", err, strings.Join(done, ", "))
+			return nil, 0, fmt.Errorf("%v; updated before the failure: %s; the others are unchanged", err, strings.Join(done, ", "))
 		}
 		temps[i] = ""
 	}
-	return fixed, nil
+	return fixed, len(changes), nil
 }
 
 // fileEdits converts the first suggested fix of v to edits by file
