@@ -1,0 +1,34 @@
+// Package chainruntime runs middleware chains correctly and cheaply. It is
+// the runtime that chainlint's suggested fixes rewrite code onto, and it
+// depends on nothing but the standard library.
+//
+// [Batched] (and [BatchedMax], [BatchedFunc], [BatchedFuncMax]) is a
+// range-over-func iterator that replaces a lock taken once per middleware
+// with one acquisition per run of consecutive synchronous middlewares:
+//
+//	// before: n acquisitions for n middlewares
+//	for _, m := range chain {
+//		mu.Lock()
+//		req = m(req)
+//		mu.Unlock()
+//	}
+//
+//	// after: one acquisition; released on break, return, goto and panic too
+//	for _, m := range chainruntime.Batched(&mu, chain, nil) {
+//		req = m(req)
+//	}
+//
+// Middlewares that block (I/O, waiting on another goroutine) run with the lock
+// released: pass a predicate that reports them as the third argument.
+//
+// [Chain] is a runner for before-middlewares, a handler, after-middlewares
+// and finalizers whose contract rules out the defects chainlint reports:
+// after-middlewares and finalizers receive the latest request with the
+// response; a response with which a before-middleware short-circuits still
+// passes through the after-middlewares (unless the chain opts out) and always
+// through the finalizers; every failing step returns the same [*StepError],
+// whether it ran under the lock or not; and the lock is batched as by
+// [Batched] across the whole run and released on every exit.
+//
+// Neither the iterators over a [sync.Locker] nor [Chain.Run] allocate per run.
+package chainruntime
