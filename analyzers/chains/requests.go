@@ -36,9 +36,29 @@ type AfterCall struct {
 	// ReqType is the type of the callee's request parameter (nil when
 	// ReqArg is -1).
 	ReqType types.Type
+	// CtxArg is the index in Call.Args of a context.Context argument
+	// (func(ctx context.Context, req *Request, resp *Response)), or -1.
+	// A parent of the context the handler received is stale too.
+	CtxArg int
 	// Name names the callee in messages: "s.runAfter", or "the
 	// after-chain s.after" for an element call.
 	Name string
+}
+
+// isContext reports whether t is context.Context.
+func isContext(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
+}
+
+// ctxParam returns the index of sig's first context.Context parameter, or -1.
+func ctxParam(sig *types.Signature) int {
+	for i := 0; i < sig.Params().Len(); i++ {
+		if isContext(sig.Params().At(i).Type()) && !(sig.Variadic() && i == sig.Params().Len()-1) {
+			return i
+		}
+	}
+	return -1
 }
 
 // AfterCalls returns the after-calls in the body of fn (a *ast.FuncDecl or
@@ -75,8 +95,12 @@ func (m *Model) AfterCalls(fn ast.Node) []*AfterCall {
 		if l := elem[call]; l != nil {
 			sig := calledSig(info, call)
 			if i := m.requestParam(sig); i >= 0 && i < len(call.Args) {
-				out = append(out, &AfterCall{Call: call, Loop: l, ReqArg: i,
-					ReqType: sig.Params().At(i).Type(), Name: "the after-chain " + l.ChainName})
+				ac := &AfterCall{Call: call, Loop: l, ReqArg: i, CtxArg: ctxParam(sig),
+					ReqType: sig.Params().At(i).Type(), Name: "the after-chain " + l.ChainName}
+				if ac.CtxArg >= len(call.Args) {
+					ac.CtxArg = -1
+				}
+				out = append(out, ac)
 			}
 			return true
 		}
@@ -88,19 +112,23 @@ func (m *Model) AfterCalls(fn ast.Node) []*AfterCall {
 		if !ok || !rc.After || rc.Before {
 			return true
 		}
-		ac := &AfterCall{Call: call, Callee: callee.Origin(), ReqArg: -1, Name: exprName(call.Fun)}
+		ac := &AfterCall{Call: call, Callee: callee.Origin(), ReqArg: -1, CtxArg: -1, Name: exprName(call.Fun)}
 		if rc.ReqParam >= 0 {
 			sig := callee.Signature()
+			shift := 0
+			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+				if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
+					shift = 1 // T.M(recv, args...)
+				}
+			}
+			if i := ctxParam(sig); i >= 0 && i+shift < len(call.Args) {
+				ac.CtxArg = i + shift
+			}
 			if rc.ReqParam >= sig.Params().Len() || (sig.Variadic() && rc.ReqParam == sig.Params().Len()-1) {
 				return true
 			}
 			ac.ReqType = sig.Params().At(rc.ReqParam).Type()
-			ac.ReqArg = rc.ReqParam
-			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-				if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
-					ac.ReqArg++ // T.M(recv, args...)
-				}
-			}
+			ac.ReqArg = rc.ReqParam + shift
 			if ac.ReqArg >= len(call.Args) {
 				return true
 			}
@@ -365,21 +393,41 @@ func rqFile(m *Model, n ast.Node) *ast.File {
 // Judge classifies the request argument of ac, an after-call of this
 // flow's function with ReqArg >= 0.
 func (f *RequestFlow) Judge(ac *AfterCall) *Verdict {
-	if ac.ReqArg < 0 || ac.ReqArg >= len(ac.Call.Args) {
+	return f.JudgeArg(ac, ac.ReqArg, ac.ReqType)
+}
+
+// JudgeContext classifies the context.Context argument of ac, for
+// staleness only (a context made up with context.Background is not
+// judged): ArgStale when it is a parent of the context the handler got.
+func (f *RequestFlow) JudgeContext(ac *AfterCall) *Verdict {
+	if ac.CtxArg < 0 {
 		return &Verdict{Kind: ArgOther}
 	}
-	arg := ac.Call.Args[ac.ReqArg]
+	t := ac.Call.Args[ac.CtxArg]
+	v := f.JudgeArg(ac, ac.CtxArg, f.m.Pass.TypesInfo.TypeOf(t))
+	if v.Kind != ArgStale {
+		v.Kind = ArgOther
+	}
+	return v
+}
+
+// JudgeArg classifies argument i, of request type t, of the after-call ac.
+func (f *RequestFlow) JudgeArg(ac *AfterCall, i int, t types.Type) *Verdict {
+	if i < 0 || i >= len(ac.Call.Args) || t == nil {
+		return &Verdict{Kind: ArgOther}
+	}
+	arg := ac.Call.Args[i]
 	v := &Verdict{Kind: ArgOther, Arg: arg, ArgText: types.ExprString(arg)}
 	in := f.instr[ac.Call.Lparen]
 	if in == nil {
 		return v
 	}
-	a := f.argValue(in, ac.Call, ac.ReqArg)
+	a := f.argValue(in, ac.Call, i)
 	if a == nil {
 		return v
 	}
 	a = f.canon(a)
-	v.Latest, v.Candidates = f.latest(in, ac.ReqType)
+	v.Latest, v.Candidates = f.latest(in, t)
 	if what, ok := f.fabricated(a); ok {
 		v.Kind, v.Fabricated = ArgFabricated, what
 		return v
@@ -391,7 +439,7 @@ func (f *RequestFlow) Judge(ac *AfterCall) *Verdict {
 		v.Kind = ArgLatest
 		return v
 	}
-	if step, ok := f.derivesTo(a, v.Latest.Value, ac.ReqType); ok {
+	if step, ok := f.derivesTo(a, v.Latest.Value, t); ok {
 		v.Kind, v.Step = ArgStale, step
 	}
 	return v
@@ -716,7 +764,7 @@ func (f *RequestFlow) latest(in ssa.Instruction, t types.Type) (*Latest, []*Late
 		}
 	}
 	if len(roots) == 0 {
-		return nil, nil
+		return f.outerLatest(in, t)
 	}
 	e := f.edges(t)
 	seen := map[ssa.Value]bool{}
@@ -758,7 +806,56 @@ func (f *RequestFlow) latest(in ssa.Instruction, t types.Type) (*Latest, []*Late
 	return nil, frontier
 }
 
-// loadOf returns a load of fv among its referrers, or fv.
+// outerLatest answers latest for a function literal that does not capture
+// a request: the request current in the enclosing function where the
+// literal is made, when the literal can name it (the variable is in scope
+// and the literal does not assign it).
+func (f *RequestFlow) outerLatest(in ssa.Instruction, t types.Type) (*Latest, []*Latest) {
+	parent := f.fn.Parent()
+	if parent == nil || parent.Syntax() == nil {
+		return nil, nil
+	}
+	var made ssa.Instruction
+	for _, b := range parent.Blocks {
+		for _, x := range b.Instrs {
+			if mc, ok := x.(*ssa.MakeClosure); ok && mc.Fn == f.fn {
+				made = x
+			}
+			for _, op := range x.Operands(nil) {
+				if op != nil && *op == f.fn {
+					made = x
+				}
+			}
+		}
+	}
+	pf := f.m.RequestFlow(parent.Syntax())
+	if made == nil || pf == nil {
+		return nil, nil
+	}
+	l, cands := pf.latest(made, t)
+	if l == nil {
+		return nil, cands
+	}
+	out := *l
+	out.Expr, out.NoExpr = "", "the enclosing function's request is not in scope here"
+	at := f.callPos(in)
+	if l.Expr != "" && at.IsValid() {
+		if scope := f.m.Pass.Pkg.Scope().Innermost(at); scope != nil {
+			_, here := scope.LookupParent(l.Expr, at)
+			mpos := pf.callPos(made)
+			var there types.Object
+			if ms := f.m.Pass.Pkg.Scope().Innermost(mpos); ms != nil {
+				_, there = ms.LookupParent(l.Expr, mpos)
+			}
+			if pv, ok := here.(*types.Var); ok && here == there && len(f.defs[pv]) == 0 && !f.bad[pv] {
+				out.Expr, out.NoExpr = l.Expr, ""
+			}
+		}
+	}
+	return &out, nil
+}
+
+// rqLoad returns a load of fv among its referrers, or fv.
 func rqLoad(fv *ssa.FreeVar) ssa.Value {
 	for _, r := range *fv.Referrers() {
 		if u, ok := r.(*ssa.UnOp); ok && u.Op == token.MUL {
@@ -838,26 +935,30 @@ func (f *RequestFlow) handlerArg(call *ssa.Call, t types.Type) (ssa.Value, bool)
 
 // origin fills l.Origin and l.Pos.
 func (f *RequestFlow) origin(l *Latest, t types.Type) {
+	noun := "request"
+	if isContext(t) {
+		noun = "context"
+	}
 	switch v := l.Value.(type) {
 	case *ssa.Parameter:
-		l.Origin = "the request " + f.funcName() + " received"
+		l.Origin = "the " + noun + " " + f.funcName() + " received"
 		l.Pos = v.Pos()
 	case *ssa.FreeVar:
-		l.Origin = "the request " + v.Name() + " captured from the enclosing function"
+		l.Origin = "the " + noun + " " + v.Name() + " captured from the enclosing function"
 		l.Pos = v.Pos()
 	case *ssa.Phi:
 		if c := f.producer(v, t); c != nil {
-			l.Origin = "the request as " + f.callName(c) + " left it"
+			l.Origin = "the " + noun + " as " + f.callName(c) + " left it"
 			l.Pos = c.Pos()
 		} else {
 			l.Origin = "the latest value of " + v.Comment
 		}
 	default:
 		if c := f.producer(v, t); c != nil {
-			l.Origin = "the request returned by " + f.callName(c)
+			l.Origin = "the " + noun + " returned by " + f.callName(c)
 			l.Pos = c.Pos()
 		} else {
-			l.Origin = "the request computed here"
+			l.Origin = "the " + noun + " computed here"
 			l.Pos = v.Pos()
 		}
 	}
@@ -936,6 +1037,21 @@ func (f *RequestFlow) name(l *Latest, in ssa.Instruction) {
 			return
 		}
 	}
+	// A phi of the variable it was lifted from (its Comment): the
+	// variable holds it from the phi's block on, when no assignment to it
+	// stands after that block's start and the block dominates in.
+	if p, isPhi := l.Value.(*ssa.Phi); isPhi && p.Comment != "" && p.Block().Dominates(in.Block()) {
+		if first := firstPos(p.Block()); first.IsValid() {
+			if scope := f.m.Pass.Pkg.Scope().Innermost(at); scope != nil {
+				if _, obj := scope.LookupParent(p.Comment, at); obj != nil {
+					if pv, _ := obj.(*types.Var); pv != nil && within(pv.Pos(), f.node) && ok(pv, first-1) {
+						l.Expr = pv.Name()
+						return
+					}
+				}
+			}
+		}
+	}
 	// Uses: a call argument that is a variable holding the value.
 	for _, b := range f.fn.Blocks {
 		for _, x := range b.Instrs {
@@ -966,6 +1082,11 @@ func (f *RequestFlow) callPos(in ssa.Instruction) token.Pos {
 	if c, ok := in.(ssa.CallInstruction); ok {
 		return c.Common().Pos()
 	}
+	if mc, ok := in.(*ssa.MakeClosure); ok {
+		if fn, ok := mc.Fn.(*ssa.Function); ok && fn.Syntax() != nil {
+			return fn.Syntax().Pos()
+		}
+	}
 	return in.Pos()
 }
 
@@ -981,4 +1102,18 @@ func LatestNames(ls []*Latest) string {
 	}
 	sort.Strings(s)
 	return strings.Join(s, ", ")
+}
+
+// firstPos returns the first valid position of b's instructions other
+// than phis (a lifted phi is positioned at its variable's declaration).
+func firstPos(b *ssa.BasicBlock) token.Pos {
+	for _, in := range b.Instrs {
+		if _, isPhi := in.(*ssa.Phi); isPhi {
+			continue
+		}
+		if p := in.Pos(); p.IsValid() {
+			return p
+		}
+	}
+	return token.NoPos
 }

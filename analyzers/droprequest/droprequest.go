@@ -119,7 +119,10 @@ func run(pass *analysis.Pass) (any, error) {
 				}
 				c.reportFabricated(fn, ac, v)
 			case chains.ArgStale:
-				c.reportStale(fn, ac, v)
+				c.reportStale(fn, ac, v, "request")
+			}
+			if cv := flow.JudgeContext(ac); cv.Kind == chains.ArgStale {
+				c.reportStale(fn, ac, cv, "context")
 			}
 		}
 	}
@@ -150,10 +153,10 @@ func (c *checker) reportFabricated(fn ast.Node, ac *chains.AfterCall, v *chains.
 	c.reportReplace(fn, ac, v, msg)
 }
 
-// reportStale reports a request from before a rewrite the current request
+// reportStale reports a request (or context) from before a rewrite the current request
 // went through.
-func (c *checker) reportStale(fn ast.Node, ac *chains.AfterCall, v *chains.Verdict) {
-	msg := fmt.Sprintf("%s gets the stale request %s, from before %s", ac.Name, v.ArgText, v.Step)
+func (c *checker) reportStale(fn ast.Node, ac *chains.AfterCall, v *chains.Verdict, noun string) {
+	msg := fmt.Sprintf("%s gets the stale %s %s, from before %s", ac.Name, noun, v.ArgText, v.Step)
 	c.reportReplace(fn, ac, v, msg)
 }
 

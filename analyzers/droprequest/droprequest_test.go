@@ -9,5 +9,5 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, "a", "lib", "b", "httpx")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, "a", "lib", "b", "httpx", "c")
 }
