@@ -37,6 +37,7 @@ import (
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/chainlint/chainlint/analyzers/chainlock"
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/droprequest"
 	"github.com/chainlint/chainlint/analyzers/skipafter"
@@ -44,7 +45,7 @@ import (
 
 // analyzers are the analyzers the plugin exposes.
 func analyzers() []*analysis.Analyzer {
-	return []*analysis.Analyzer{droprequest.Analyzer, skipafter.Analyzer}
+	return []*analysis.Analyzer{chainlock.Analyzer, droprequest.Analyzer, skipafter.Analyzer}
 }
 
 func init() {
