@@ -215,20 +215,22 @@ func (m *Model) ShortCircuits(fn ast.Node) []*ShortCircuit {
 	rets := scReturnStmts(body)
 	type cand struct {
 		ret  *ssa.Return
-		stmt *ast.ReturnStmt
-		src  *scSource
-		kind ShortKind
+		stmt  *ast.ReturnStmt
+		src   *scSource
+		kind  ShortKind
+		mixed bool
 	}
 	var cands []cand
 	var normal []*ssa.Return
+	funnels := map[*ssa.Return]bool{}
 	for _, b := range sfn.Blocks {
 		r, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
-		if !ok {
-			continue
+		if !ok || b == sfn.Recover {
+			continue // the recover block returns after a panic, not on a path
 		}
 		stmt := rets[r.Pos()]
 		c := cand{ret: r, stmt: stmt, kind: -1}
-		nilResp := false
+		nilResp, funnel := false, false
 		for i, res := range r.Results {
 			if !respResult || i >= sig.Results().Len() {
 				break
@@ -237,12 +239,16 @@ func (m *Model) ShortCircuits(fn ast.Node) []*ShortCircuit {
 			if s, ok := derived[res]; ok {
 				if s.kind == ShortResponse && m.IsResponse(t) {
 					c.src, c.kind = s.src, ShortResponse
+					c.mixed = scMixed(res, derived, map[ssa.Value]bool{})
 				} else if s.kind == ShortError && c.kind != ShortResponse && scIsError(t) {
 					c.src, c.kind = s.src, ShortError
 				}
 			}
 			if m.IsResponse(t) && scIsNilConst(res) {
 				nilResp = true
+			}
+			if m.IsResponse(t) && m.scFunnel(res) {
+				funnel = true
 			}
 		}
 		if c.kind < 0 && !respResult && stmt != nil {
@@ -270,16 +276,48 @@ func (m *Model) ShortCircuits(fn ast.Node) []*ShortCircuit {
 			// returns no response: not a normal-path response
 		default:
 			normal = append(normal, r)
+			funnels[r] = funnel
 		}
 	}
-	if len(cands) == 0 || len(normal) == 0 {
+	if len(cands) == 0 {
 		return nil
 	}
-	// The common path: what runs before every normal return.
+	// The common path: what runs before every normal return. A return of
+	// what an error funnel made (return s.fail(req, err), where s.fail
+	// runs the after-chain itself and nothing else ran) does not count,
+	// unless every normal return is one.
+	var main []*ssa.Return
+	for _, r := range normal {
+		n := 0
+		for _, it := range anchored {
+			if it.runsBefore(r) {
+				n++
+			}
+		}
+		if !funnels[r] || n > 1 {
+			main = append(main, r)
+		}
+	}
+	if len(main) == 0 {
+		// Every other return is a funnel's: the common path is the one
+		// that carries the short-circuit response and other responses
+		// alike (a phi), as in code already fixed.
+		for _, c := range cands {
+			if c.mixed {
+				main = append(main, c.ret)
+			}
+		}
+	}
+	if len(main) == 0 {
+		main = normal
+	}
+	if len(main) == 0 {
+		return nil
+	}
 	var common []*Skipped
 	for _, it := range anchored {
 		all := true
-		for _, r := range normal {
+		for _, r := range main {
 			all = all && it.runsBefore(r)
 		}
 		if all {
@@ -381,6 +419,25 @@ func scBranchOn(fn *ssa.Function, conds map[ssa.Value]scSeed, b *ssa.BasicBlock,
 	return nil
 }
 
+// scFunnel reports whether v is the result of a call of a function that
+// runs an after-chain (an error funnel such as s.fail(req, err)).
+func (m *Model) scFunnel(v ssa.Value) bool {
+	if ex, ok := v.(*ssa.Extract); ok {
+		v = ex.Tuple
+	}
+	call, ok := v.(*ssa.Call)
+	if !ok {
+		return false
+	}
+	callee := call.Call.StaticCallee()
+	if callee == nil {
+		return false
+	}
+	fn, _ := callee.Object().(*types.Func)
+	rc, ok := m.RunsChainFact(fn)
+	return ok && rc.After
+}
+
 // scDeriveValues calls visit for v and every value derived from it by
 // phis, conversions, type assertions and loads of variables it is stored
 // in; visit returns false for values already seen.
@@ -416,7 +473,7 @@ func scDeriveValues(v ssa.Value, visit func(ssa.Value) bool) {
 				}
 				if alloc, ok := r.Addr.(*ssa.Alloc); ok {
 					for _, x := range *alloc.Referrers() {
-						if ld, ok := x.(*ssa.UnOp); ok && ld.Op == token.MUL {
+						if ld, ok := x.(*ssa.UnOp); ok && ld.Op == token.MUL && scReaches(r, ld, alloc) {
 							work = append(work, ld)
 						}
 					}
@@ -424,6 +481,36 @@ func scDeriveValues(v ssa.Value, visit func(ssa.Value) bool) {
 			}
 		}
 	}
+}
+
+// scMixed reports whether v, derived from a short-circuit outcome, also
+// merges (through phis) values that are not.
+func scMixed(v ssa.Value, derived map[ssa.Value]scSeed, seen map[ssa.Value]bool) bool {
+	phi, ok := v.(*ssa.Phi)
+	if !ok || seen[v] {
+		return false
+	}
+	seen[v] = true
+	for _, e := range phi.Edges {
+		if _, ok := derived[e]; !ok || scMixed(e, derived, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// scReaches reports whether store st may be the value load ld reads from
+// alloc: st dominates ld and no later store to alloc dominates ld.
+func scReaches(st *ssa.Store, ld *ssa.UnOp, alloc *ssa.Alloc) bool {
+	if !scDominates(st, ld) {
+		return false
+	}
+	for _, x := range *alloc.Referrers() {
+		if st2, ok := x.(*ssa.Store); ok && st2 != st && st2.Addr == alloc && scDominates(st, st2) && scDominates(st2, ld) {
+			return false
+		}
+	}
+	return true
 }
 
 // scDeriveConds calls visit for v and every boolean value computed from it

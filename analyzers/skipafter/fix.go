@@ -220,6 +220,27 @@ func (fx *fixer) inline() string {
 	if why := fx.checkTail(block.List[j:], handler, w.Name(), x.Name()); why != "" {
 		return why
 	}
+	// "next, resp := m(req)" in the loop would shadow the hoisted resp:
+	// it becomes an assignment to it.
+	var xDef *ast.AssignStmt
+	var xBlock *ast.BlockStmt
+	if x != w && x.Name() == w.Name() {
+		xDef = findDefine(fx.info, loop.Body, x)
+		if xDef == nil {
+			return fmt.Sprintf("the short-circuit response %s is declared in a way the fix cannot turn into an assignment", x.Name())
+		}
+		p, _ := astutil.PathEnclosingInterval(fx.file, xDef.Pos(), xDef.End())
+		switch parent := p[1].(type) {
+		case *ast.BlockStmt:
+			xBlock = parent
+		case *ast.IfStmt:
+			if len(definedBy(fx.info, xDef)) > 1 {
+				return fmt.Sprintf("the if statement that declares %s declares more", x.Name())
+			}
+		default:
+			return fmt.Sprintf("the short-circuit response %s is declared in a way the fix cannot turn into an assignment", x.Name())
+		}
+	}
 	if hoist {
 		if why := fx.checkHoist(block, loop.Stmt, []*types.Var{w}, []ast.Stmt{loop.Stmt}); why != "" {
 			return why
@@ -245,8 +266,20 @@ func (fx *fixer) inline() string {
 	if why != "" {
 		return why
 	}
+	if xDef != nil {
+		outer := map[string]bool{w.Name(): true}
+		conv, why := fx.convertDefine(xDef, outer)
+		if why != "" {
+			return why
+		}
+		if xBlock != nil {
+			db := f.Node(xBlock).(*dst.BlockStmt)
+			k := indexOf(xBlock.List, xDef)
+			db.List = append(append(append([]dst.Stmt(nil), db.List[:k]...), conv...), db.List[k+1:]...)
+		}
+	}
 	var body []dst.Stmt
-	if w != x {
+	if w.Name() != x.Name() {
 		body = append(body, &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(w.Name())}, Tok: token.ASSIGN, Rhs: []dst.Expr{dst.NewIdent(x.Name())}})
 	}
 	body = append(body, &dst.BranchStmt{Tok: token.BREAK})
@@ -394,55 +427,68 @@ func (fx *fixer) funcScope(block *ast.BlockStmt) *types.Scope {
 func (fx *fixer) guardBody(handler []ast.Stmt, outer map[string]bool) ([]dst.Stmt, string) {
 	var out []dst.Stmt
 	for _, st := range handler {
-		dst1 := fx.f.Node(st).(dst.Stmt)
-		as, ok := st.(*ast.AssignStmt)
-		if !ok || as.Tok != token.DEFINE {
-			if ds, ok := st.(*ast.DeclStmt); ok {
-				for _, o := range definedBy(fx.info, ds) {
-					if outer[o.Name()] {
-						return nil, fmt.Sprintf("the handler code redeclares %s", o.Name())
-					}
+		if ds, ok := st.(*ast.DeclStmt); ok {
+			for _, o := range definedBy(fx.info, ds) {
+				if outer[o.Name()] {
+					return nil, fmt.Sprintf("the handler code redeclares %s", o.Name())
 				}
 			}
-			out = append(out, dst1)
-			continue
 		}
-		touches := false
-		for _, l := range as.Lhs {
-			if id, ok := l.(*ast.Ident); ok && outer[id.Name] {
-				touches = true
-			}
+		conv, why := fx.convertDefine(st, outer)
+		if why != "" {
+			return nil, why
 		}
-		if !touches {
-			out = append(out, dst1)
-			continue
-		}
-		var decls []dst.Stmt
-		for _, l := range as.Lhs {
-			id, ok := l.(*ast.Ident)
-			if !ok || id.Name == "_" || outer[id.Name] {
-				continue
-			}
-			o, ok := fx.info.Defs[id].(*types.Var)
-			if !ok || o == nil {
-				continue
-			}
-			typ, ok := fx.typeString(o.Type())
-			if !ok {
-				return nil, fmt.Sprintf("the type of %s needs an import the file does not have", o.Name())
-			}
-			decls = append(decls, varDecl(o.Name(), typ))
-		}
-		das := dst1.(*dst.AssignStmt)
-		das.Tok = token.ASSIGN
-		if len(decls) > 0 {
-			decls[0].Decorations().Start = das.Decs.Start
-			das.Decs.Start = nil
-		}
-		out = append(out, decls...)
-		out = append(out, das)
+		out = append(out, conv...)
+	}
+	if len(out) > 0 {
+		out[0].Decorations().Before = dst.NewLine
 	}
 	return out, ""
+}
+
+// convertDefine returns the decorated replacement of st: st itself, or,
+// when st is a ":=" declaring one of the outer names, st as "=" preceded
+// by "var" declarations of the other names it declares.
+func (fx *fixer) convertDefine(st ast.Stmt, outer map[string]bool) ([]dst.Stmt, string) {
+	dst1 := fx.f.Node(st).(dst.Stmt)
+	as, ok := st.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE {
+		return []dst.Stmt{dst1}, ""
+	}
+	touches := false
+	for _, l := range as.Lhs {
+		if id, ok := l.(*ast.Ident); ok && outer[id.Name] {
+			touches = true
+		}
+	}
+	if !touches {
+		return []dst.Stmt{dst1}, ""
+	}
+	var out []dst.Stmt
+	for _, l := range as.Lhs {
+		id, ok := l.(*ast.Ident)
+		if !ok || id.Name == "_" || outer[id.Name] {
+			continue
+		}
+		o, ok := fx.info.Defs[id].(*types.Var)
+		if !ok || o == nil {
+			continue
+		}
+		typ, ok := fx.typeString(o.Type())
+		if !ok {
+			return nil, fmt.Sprintf("the type of %s needs an import the file does not have", o.Name())
+		}
+		out = append(out, varDecl(o.Name(), typ))
+	}
+	das := dst1.(*dst.AssignStmt)
+	das.Tok = token.ASSIGN
+	if len(out) > 0 {
+		out[0].Decorations().Start = das.Decs.Start
+		out[0].Decorations().Before = das.Decs.Before
+		das.Decs.Start = nil
+		das.Decs.Before = dst.NewLine
+	}
+	return append(out, das), ""
 }
 
 // returnedVar returns the local variable the return hands back as the
@@ -631,6 +677,22 @@ func nillable(t types.Type) bool {
 		return true
 	}
 	return false
+}
+
+// findDefine returns the ":=" statement in body that declares x.
+func findDefine(info *types.Info, body *ast.BlockStmt, x *types.Var) *ast.AssignStmt {
+	var found *ast.AssignStmt
+	ast.Inspect(body, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			for _, l := range as.Lhs {
+				if id, ok := l.(*ast.Ident); ok && info.Defs[id] == x {
+					found = as
+				}
+			}
+		}
+		return found == nil
+	})
+	return found
 }
 
 func indexOf(list []ast.Stmt, st ast.Stmt) int {

@@ -169,6 +169,37 @@ retry:
 	return resp
 }
 
+// runBeforeOK reports whether the before-chain answered.
+func (s *Server) runBeforeOK(req *Request) (*Response, bool) {
+	for _, m := range s.before {
+		if r := m(req); r != nil {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+// ServeDone: the short-circuit is signalled by a flag; the guard negates it.
+func (s *Server) ServeDone(req *Request) *Response {
+	resp, done := s.runBeforeOK(req)
+	if done {
+		return resp // want `short-circuit response from s.runBeforeOK is returned here without running applyGlobalHeaders\(resp\)`
+	}
+	resp = s.handler(req)
+	applyGlobalHeaders(resp)
+	return resp
+}
+
+// ServeLateDefer registers its finalizer only after the short-circuit.
+func (s *Server) ServeLateDefer(req *Request) (resp *Response) {
+	if r := s.runBefore(req); r != nil {
+		return r // want `short-circuit response from s.runBefore is returned here without running the deferred applyGlobalHeaders\(resp\); no fix: no handler code lies between the short-circuit and the common path`
+	}
+	defer func() { applyGlobalHeaders(resp) }()
+	resp = s.handler(req)
+	return resp
+}
+
 // --- not reported ---
 
 // ServeFixed routes the short-circuit response through the common path.
