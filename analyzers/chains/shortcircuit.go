@@ -214,7 +214,7 @@ func (m *Model) ShortCircuits(fn ast.Node) []*ShortCircuit {
 
 	rets := scReturnStmts(body)
 	type cand struct {
-		ret  *ssa.Return
+		ret   *ssa.Return
 		stmt  *ast.ReturnStmt
 		src   *scSource
 		kind  ShortKind
