@@ -1,0 +1,3 @@
+BEFORE = "not a list"
+def handler(req):
+    return {}
