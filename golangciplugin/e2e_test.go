@@ -57,11 +57,7 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) (s
 // buildGolangci builds golangci-lint with the plugin and returns its path.
 func buildGolangci(t *testing.T) string {
 	t.Helper()
-	root, _, err := run(t, ".", nil, "go", "list", "-m", "-f", "{{.Dir}}")
-	if err != nil {
-		t.Fatalf("finding the module root: %v", err)
-	}
-	root = strings.TrimSpace(root)
+	root := moduleRoot(t)
 	dir := t.TempDir()
 	gomod := "module example.com/customgcl\n\ngo 1.26.0\n\n" +
 		"require (\n\tgithub.com/golangci/golangci-lint/v2 " + golangciVersion + "\n\tgithub.com/chainlint/chainlint v0.0.0\n)\n\n" +
@@ -143,31 +139,116 @@ linters:
 	return c
 }
 
-const fixtureMod = "module example.com/fixture\n\ngo 1.23\n"
+// fixtureFiles returns the fixture module: a chain runner that locks per
+// middleware (chainlock), the same under //nolint:chainlock, one locking
+// through a pair of functions that only a setting makes a lock, and
+// suppression directives. The module requires the runtime (by replace), so
+// that it still builds once fixed.
+func fixtureFiles(t *testing.T, cfg string) map[string]string {
+	root := moduleRoot(t)
+	return map[string]string{
+		".golangci.yml": cfg,
+		"go.mod": "module example.com/fixture\n\ngo 1.23\n\n" +
+			"require github.com/chainlint/chainlint/chain_runtime v0.0.0\n\n" +
+			"replace github.com/chainlint/chainlint/chain_runtime => " + filepath.Join(root, "chain_runtime") + "\n",
+		"chain.go":      chainSrc,
+		"directives.go": directivesSrc,
+	}
+}
 
-// The fixture. Until the analyzers report defects, the diagnostics seen are
-// those of the suppression directives, which every analyzer reports.
-const fixtureSrc = `package fixture
+const chainSrc = `package fixture
+
+import "sync"
+
+type Request struct{ Path string }
+
+type Server struct {
+	mu     sync.Mutex
+	before []func(*Request) *Request
+}
+
+// Run takes the lock once per middleware.
+func (s *Server) Run(req *Request) *Request {
+	for _, m := range s.before {
+		s.mu.Lock() // marker:run
+		req = m(req)
+		s.mu.Unlock()
+	}
+	return req
+}
+
+// RunFair does too, on purpose.
+//
+//nolint:chainlock // the hand-off between middlewares is wanted here
+func (s *Server) RunFair(req *Request) *Request {
+	for _, m := range s.before {
+		s.mu.Lock() // marker:fair
+		req = m(req)
+		s.mu.Unlock()
+	}
+	return req
+}
+
+// Ensure and Release are a lock only when configured as a lock pair.
+func Ensure()  {}
+func Release() {}
+
+func (s *Server) RunGIL(req *Request) *Request {
+	for _, m := range s.before {
+		Ensure() // marker:gil
+		req = m(req)
+		Release()
+	}
+	return req
+}
+`
+
+const directivesSrc = `package fixture
 
 func unused() {
-	//chainlint:ignore skipafter nothing here to suppress
+	//chainlint:ignore skipafter nothing here to suppress // marker:unused
 	_ = 0
 }
 
 //nolint:skipafter // the directive below is kept on purpose
 func kept() {
-	//chainlint:ignore skipafter suppressed by the nolint above
+	//chainlint:ignore skipafter suppressed by the nolint above // marker:kept
 	_ = 0
 }
 `
 
-func find(issues []issue, linter, text string, line int) bool {
+// at returns the file and line of "// marker:name" in the fixture.
+func at(name string) (string, int) {
+	for file, src := range map[string]string{"chain.go": chainSrc, "directives.go": directivesSrc} {
+		for i, line := range strings.Split(src, "\n") {
+			if strings.Contains(line, "marker:"+name) {
+				return file, i + 1
+			}
+		}
+	}
+	panic("no marker " + name)
+}
+
+// has reports whether issues hold one from linter at marker whose text
+// contains text.
+func has(issues []issue, linter, marker, text string) bool {
+	file, line := at(marker)
 	for _, is := range issues {
-		if is.FromLinter == linter && strings.Contains(is.Text, text) && is.Pos.Line == line {
+		if is.FromLinter == linter && strings.Contains(is.Text, text) &&
+			filepath.Base(is.Pos.Filename) == file && is.Pos.Line == line {
 			return true
 		}
 	}
 	return false
+}
+
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	root, _, err := run(t, ".", nil, "go", "list", "-m", "-f", "{{.Dir}}")
+	if err != nil {
+		t.Fatalf("finding the module root: %v", err)
+	}
+	return strings.TrimSpace(root)
 }
 
 func TestGolangciLint(t *testing.T) {
@@ -175,39 +256,87 @@ func TestGolangciLint(t *testing.T) {
 		t.Skip("builds a custom golangci-lint from the module proxy (about 90 s cold)")
 	}
 	bin := buildGolangci(t)
-	const unusedMsg = "this //chainlint:ignore directive for skipafter suppresses nothing"
+	const (
+		lockMsg   = "lock s.mu is acquired once per middleware of s.before"
+		unusedMsg = "this //chainlint:ignore directive for skipafter suppresses nothing"
+	)
+	perAnalyzer := `version: "2"
+linters:
+  default: none
+  enable: [chainlock, skipafter]
+  settings:
+    custom:
+      chainlock:
+        type: module
+      skipafter:
+        type: module
+`
 
-	t.Run("per-analyzer linter and nolint", func(t *testing.T) {
-		issues, stderr, _ := lint(t, bin, map[string]string{
-			"go.mod":        fixtureMod,
-			"a.go":          fixtureSrc,
-			".golangci.yml": config("skipafter", ""),
-		})
-		if !find(issues, "skipafter", unusedMsg, 4) {
-			t.Errorf("no skipafter issue on line 4; issues: %+v\nstderr:\n%s", issues, stderr)
+	t.Run("per-analyzer linters and nolint", func(t *testing.T) {
+		issues, stderr, _ := lint(t, bin, fixtureFiles(t, perAnalyzer))
+		if !has(issues, "chainlock", "run", lockMsg) {
+			t.Errorf("no chainlock issue at Run; issues: %+v\nstderr:\n%s", issues, stderr)
 		}
-		if find(issues, "skipafter", unusedMsg, 10) {
-			t.Errorf("//nolint:skipafter did not suppress the issue on line 10: %+v", issues)
+		if has(issues, "chainlock", "fair", "") {
+			t.Errorf("//nolint:chainlock did not suppress the issue in RunFair: %+v", issues)
+		}
+		if has(issues, "chainlock", "gil", "") {
+			t.Errorf("Ensure/Release reported without the lock-pairs setting: %+v", issues)
+		}
+		if !has(issues, "skipafter", "unused", unusedMsg) {
+			t.Errorf("no skipafter issue for the unused directive; issues: %+v", issues)
+		}
+		if has(issues, "skipafter", "kept", "") {
+			t.Errorf("//nolint:skipafter did not suppress the issue in kept: %+v", issues)
 		}
 	})
 
-	t.Run("combined linter", func(t *testing.T) {
-		issues, stderr, _ := lint(t, bin, map[string]string{
-			"go.mod":        fixtureMod,
-			"a.go":          fixtureSrc,
-			".golangci.yml": config("chainlint", "          skipafter:\n            errors: true\n"),
-		})
-		if !find(issues, "chainlint", "skipafter: "+unusedMsg, 4) {
-			t.Errorf("no chainlint issue naming skipafter on line 4; issues: %+v\nstderr:\n%s", issues, stderr)
+	t.Run("combined linter with settings", func(t *testing.T) {
+		issues, stderr, _ := lint(t, bin, fixtureFiles(t, config("chainlint",
+			"          lock-pairs: [\"example.com/fixture.Ensure:example.com/fixture.Release\"]\n"+
+				"          skipafter:\n            errors: true\n")))
+		if !has(issues, "chainlint", "run", "chainlock: "+lockMsg) {
+			t.Errorf("no chainlint issue naming chainlock at Run; issues: %+v\nstderr:\n%s", issues, stderr)
+		}
+		if !has(issues, "chainlint", "gil", "chainlock: lock fixture.Ensure/fixture.Release is acquired once per middleware of s.before") {
+			t.Errorf("the lock-pairs setting did not make Ensure/Release a lock; issues: %+v", issues)
+		}
+		if !has(issues, "chainlint", "unused", "skipafter: "+unusedMsg) {
+			t.Errorf("no chainlint issue naming skipafter for the unused directive; issues: %+v", issues)
+		}
+	})
+
+	t.Run("fix", func(t *testing.T) {
+		files := fixtureFiles(t, perAnalyzer)
+		_, stderr, dir := lint(t, bin, files, "--fix")
+		got, err := os.ReadFile(filepath.Join(dir, "chain.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fixed := string(got)
+		if !strings.Contains(fixed, "range chainruntime.Batched(&s.mu, s.before, nil) {") ||
+			!strings.Contains(fixed, `chainruntime "github.com/chainlint/chainlint/chain_runtime"`) {
+			t.Fatalf("--fix did not batch Run:\n%s\nstderr:\n%s", fixed, stderr)
+		}
+		if strings.Count(fixed, "s.mu.Lock()") != 1 || !strings.Contains(fixed, "s.mu.Lock() // marker:fair") {
+			t.Errorf("--fix changed more than Run (RunFair is //nolint'd):\n%s", fixed)
+		}
+		env := []string{"GOWORK=off", "GOFLAGS=-mod=mod"}
+		if _, stderr, err := run(t, dir, env, "go", "build", "./..."); err != nil {
+			t.Fatalf("the fixed fixture does not build: %v\n%s\n%s", err, stderr, fixed)
+		}
+		// Linting the fixed code again finds nothing more for chainlock.
+		files["chain.go"] = fixed
+		issues, _, _ := lint(t, bin, files)
+		for _, is := range issues {
+			if is.FromLinter == "chainlock" {
+				t.Errorf("chainlock still reports after --fix: %+v", is)
+			}
 		}
 	})
 
 	t.Run("unknown setting", func(t *testing.T) {
-		_, stderr, _ := lint(t, bin, map[string]string{
-			"go.mod":        fixtureMod,
-			"a.go":          fixtureSrc,
-			".golangci.yml": config("chainlint", "          request-type: example.com/web.Req\n"),
-		})
+		_, stderr, _ := lint(t, bin, fixtureFiles(t, config("chainlint", "          request-type: example.com/web.Req\n")))
 		if !strings.Contains(stderr, `chainlint: unknown setting "request-type"; known settings: `) {
 			t.Errorf("stderr does not reject the unknown setting:\n%s", stderr)
 		}
