@@ -445,7 +445,12 @@ func (c *checker) checkDropper(fd *ast.FuncDecl, ds []drop) {
 		what += " (" + ds[0].v.Fabricated + ")"
 	}
 	msg := fmt.Sprintf("%s runs the after-chain %s without a request: its middlewares take a %s but get %s; add a request parameter",
-		runner, chain, types.TypeString(reqT, types.RelativeTo(c.pass.Pkg)), what)
+		runner, chain, types.TypeString(reqT, func(p *types.Package) string {
+			if p == c.pass.Pkg {
+				return ""
+			}
+			return p.Name()
+		}), what)
 	d := analysis.Diagnostic{Pos: fd.Name.Pos(), End: fd.Name.End()}
 	for _, x := range ds {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: x.v.Arg.Pos(), End: x.v.Arg.End(), Message: "the middlewares get " + x.v.ArgText + " here"})

@@ -1,0 +1,3 @@
+module example.com/droprequestfixture
+
+go 1.23
