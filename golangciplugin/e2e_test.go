@@ -165,12 +165,23 @@ type Request struct{ Path string }
 type Server struct {
 	mu     sync.Mutex
 	before []func(*Request) *Request
+	after  []func(*Request) *Request
 }
 
 // Run takes the lock once per middleware.
 func (s *Server) Run(req *Request) *Request {
 	for _, m := range s.before {
 		s.mu.Lock() // marker:run
+		req = m(req)
+		s.mu.Unlock()
+	}
+	return req
+}
+
+// RunAfter too: its fix and Run's must merge (one import).
+func (s *Server) RunAfter(req *Request) *Request {
+	for _, m := range s.after {
+		s.mu.Lock() // marker:run2
 		req = m(req)
 		s.mu.Unlock()
 	}
@@ -274,8 +285,8 @@ linters:
 
 	t.Run("per-analyzer linters and nolint", func(t *testing.T) {
 		issues, stderr, _ := lint(t, bin, fixtureFiles(t, perAnalyzer))
-		if !has(issues, "chainlock", "run", lockMsg) {
-			t.Errorf("no chainlock issue at Run; issues: %+v\nstderr:\n%s", issues, stderr)
+		if !has(issues, "chainlock", "run", lockMsg) || !has(issues, "chainlock", "run2", "lock s.mu is acquired once per middleware of s.after") {
+			t.Errorf("no chainlock issue at Run or RunAfter; issues: %+v\nstderr:\n%s", issues, stderr)
 		}
 		if has(issues, "chainlock", "fair", "") {
 			t.Errorf("//nolint:chainlock did not suppress the issue in RunFair: %+v", issues)
@@ -315,8 +326,9 @@ linters:
 		}
 		fixed := string(got)
 		if !strings.Contains(fixed, "range chainruntime.Batched(&s.mu, s.before, nil) {") ||
-			!strings.Contains(fixed, `chainruntime "github.com/chainlint/chainlint/chain_runtime"`) {
-			t.Fatalf("--fix did not batch Run:\n%s\nstderr:\n%s", fixed, stderr)
+			!strings.Contains(fixed, "range chainruntime.Batched(&s.mu, s.after, nil) {") ||
+			strings.Count(fixed, `chainruntime "github.com/chainlint/chainlint/chain_runtime"`) != 1 {
+			t.Fatalf("--fix did not batch Run and RunAfter with one import:\n%s\nstderr:\n%s", fixed, stderr)
 		}
 		if strings.Count(fixed, "s.mu.Lock()") != 1 || !strings.Contains(fixed, "s.mu.Lock() // marker:fair") {
 			t.Errorf("--fix changed more than Run (RunFair is //nolint'd):\n%s", fixed)
