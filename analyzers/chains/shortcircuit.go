@@ -442,42 +442,48 @@ func (m *Model) scFunnel(v ssa.Value) bool {
 // phis, conversions, type assertions and loads of variables it is stored
 // in; visit returns false for values already seen.
 func scDeriveValues(v ssa.Value, visit func(ssa.Value) bool) {
+	scForward(v, visit, func(v ssa.Value, ref ssa.Instruction, push func(ssa.Value)) {
+		switch r := ref.(type) {
+		case *ssa.Phi, *ssa.ChangeType, *ssa.ChangeInterface, *ssa.MakeInterface, *ssa.Convert:
+			push(r.(ssa.Value))
+		case *ssa.TypeAssert:
+			if !r.CommaOk {
+				push(r)
+				return
+			}
+			for _, x := range *r.Referrers() {
+				if ex, ok := x.(*ssa.Extract); ok && ex.Index == 0 {
+					push(ex)
+				}
+			}
+		case *ssa.Store:
+			alloc, ok := r.Addr.(*ssa.Alloc)
+			if r.Val != v || !ok {
+				return
+			}
+			for _, x := range *alloc.Referrers() {
+				if ld, ok := x.(*ssa.UnOp); ok && ld.Op == token.MUL && scReaches(r, ld, alloc) {
+					push(ld)
+				}
+			}
+		}
+	})
+}
+
+// scForward walks the values reachable from v through step, visiting
+// each once (visit returns false for values already seen).
+func scForward(v ssa.Value, visit func(ssa.Value) bool, step func(v ssa.Value, ref ssa.Instruction, push func(ssa.Value))) {
 	work := []ssa.Value{v}
+	push := func(x ssa.Value) { work = append(work, x) }
 	for len(work) > 0 {
 		v := work[len(work)-1]
 		work = work[:len(work)-1]
 		if !visit(v) {
 			continue
 		}
-		refs := v.Referrers()
-		if refs == nil {
-			continue
-		}
-		for _, ref := range *refs {
-			switch r := ref.(type) {
-			case *ssa.Phi, *ssa.ChangeType, *ssa.ChangeInterface, *ssa.MakeInterface, *ssa.Convert:
-				work = append(work, r.(ssa.Value))
-			case *ssa.TypeAssert:
-				if !r.CommaOk {
-					work = append(work, r)
-				} else {
-					for _, x := range *r.Referrers() {
-						if ex, ok := x.(*ssa.Extract); ok && ex.Index == 0 {
-							work = append(work, ex)
-						}
-					}
-				}
-			case *ssa.Store:
-				if r.Val != v {
-					continue
-				}
-				if alloc, ok := r.Addr.(*ssa.Alloc); ok {
-					for _, x := range *alloc.Referrers() {
-						if ld, ok := x.(*ssa.UnOp); ok && ld.Op == token.MUL && scReaches(r, ld, alloc) {
-							work = append(work, ld)
-						}
-					}
-				}
+		if refs := v.Referrers(); refs != nil {
+			for _, ref := range *refs {
+				step(v, ref, push)
 			}
 		}
 	}
@@ -516,28 +522,16 @@ func scReaches(st *ssa.Store, ld *ssa.UnOp, alloc *ssa.Alloc) bool {
 // scDeriveConds calls visit for v and every boolean value computed from it
 // by comparisons, negations and phis.
 func scDeriveConds(v ssa.Value, visit func(ssa.Value) bool) {
-	work := []ssa.Value{v}
-	for len(work) > 0 {
-		v := work[len(work)-1]
-		work = work[:len(work)-1]
-		if !visit(v) {
-			continue
-		}
-		refs := v.Referrers()
-		if refs == nil {
-			continue
-		}
-		for _, ref := range *refs {
-			switch r := ref.(type) {
-			case *ssa.UnOp:
-				if r.Op == token.NOT {
-					work = append(work, r)
-				}
-			case *ssa.BinOp, *ssa.Phi, *ssa.ChangeType:
-				work = append(work, r.(ssa.Value))
+	scForward(v, visit, func(_ ssa.Value, ref ssa.Instruction, push func(ssa.Value)) {
+		switch r := ref.(type) {
+		case *ssa.UnOp:
+			if r.Op == token.NOT {
+				push(r)
 			}
+		case *ssa.BinOp, *ssa.Phi, *ssa.ChangeType:
+			push(r.(ssa.Value))
 		}
-	}
+	})
 }
 
 // scSources finds the before-chain calls of fn: element calls of its
