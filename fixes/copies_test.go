@@ -182,3 +182,68 @@ func TestLineDirectives(t *testing.T) {
 		t.Errorf("Decorate = %v, want an error about //line directives", err)
 	}
 }
+
+func TestReplaceExprStmts(t *testing.T) {
+	src := chainHeader + `func run(chain []func(int) int, req int) int {
+	switch req {
+	case 1:
+		// gone with its statement
+		mu.Lock()
+		fmt.Println(1) // kept
+	}
+loop:
+	for range chain {
+		break loop
+	}
+	return req
+}
+`
+	pass, f := newPass(t, src)
+	fx, err := Decorate(pass, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.Replace(callTo(pass, f, "mu.Lock()")); err != nil {
+		t.Fatal(err)
+	}
+	loop := find(f, func(*ast.RangeStmt) bool { return true })
+	stmts, err := Stmts("// counted\nfor _, m := range chain {\n\treq = m(req)\n\tbreak loop\n}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.Replace(loop, stmts...); err != nil {
+		t.Fatal(err)
+	}
+	ret := find(f, func(*ast.ReturnStmt) bool { return true })
+	e, err := Expr("req * 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.Node(ret).(*dst.ReturnStmt).Results[0] = e
+	if err := fx.Replace(&ast.EmptyStmt{}); err == nil {
+		t.Errorf("Replace of a statement not in the file succeeded")
+	}
+	edits, err := fx.Edits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := apply(t, pass.Fset, src, edits)
+	want := chainHeader + `func run(chain []func(int) int, req int) int {
+	switch req {
+	case 1:
+		fmt.Println(1) // kept
+	}
+loop:
+	// counted
+	for _, m := range chain {
+		req = m(req)
+		break loop
+	}
+	return req * 2
+}
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	newPass(t, got) // it type-checks
+}

@@ -37,8 +37,10 @@
 //     gofmt would move), Edits returns an error and the analyzer should
 //     report without a fix.
 //
-// Build new code with plain dst nodes and qualify runtime calls through the
-// name AddImport returns (a *dst.SelectorExpr on dst.NewIdent(name)); do not
-// set dst.Ident.Path. To delete a statement, remove it from its block's List;
-// its own comments go with it, its neighbours' comments stay.
+// Build new code with plain dst nodes, or from text with Expr and Stmts, and
+// qualify runtime calls through the name AddImport returns (a
+// *dst.SelectorExpr on dst.NewIdent(name), or that name in the text); do
+// not set dst.Ident.Path. File.Replace replaces or deletes a statement
+// wherever it stands (block, case or select clause, label); its own
+// comments go with it, its neighbours' comments stay.
 package fixes
