@@ -17,11 +17,18 @@ When a before-middleware short-circuits with a response (an auth failure,
 a CORS preflight answer, a cache hit), a runner that returns that response
 at once skips the after-chain and the response finalizers (global headers,
 security headers) that every other response goes through: the classic
-"CORS / security headers missing on 401" bug. skipafter decides this on the
-function's control-flow graph: a return that hands back the short-circuit
-response (or a value derived from it) is reported when a call that every
-normal-path response goes through does not run before it. The message names
-the skipped calls and Related points at them.
+"CORS / security headers missing on 401" bug.
+
+skipafter looks at functions that run a before-chain: an inline chain loop,
+or a call of a before-runner (a function running a before-chain, from this
+package or, by fact, from another). It decides on the function's SSA
+control-flow graph: a return that hands back the short-circuit response (or
+a value derived from it) is reported when a call that every normal-path
+response goes through does not run before it. Those calls are the
+after-chain (a chain loop or an after-runner call) and the finalizers
+(calls taking the response and no request, such as applyGlobalHeaders(resp)
+or w.Header().Set(...)), counted when they run before every normal return.
+The message names the skipped calls; Related points at each of them.
 
 Bad:
 
@@ -49,28 +56,34 @@ finalizers):
 		return resp
 	}
 
-The same holds for an inline before-chain loop (the "return r" inside the
-loop becomes an assignment and a break) and for a before-chain run by a
-helper in another package (known by fact). In the net/http form, a before
-hook that writes the response (http.Error, w.WriteHeader) followed by a
-return that skips the header setters and after hooks is reported without a
-fix: the response is already written, so headers set later would not reach
-the client; set them before the before-chain runs.
+For a return inside an inline before-chain loop, the fix turns "return r"
+into "resp = r; break" (declaring resp above the loop when the handler code
+declared it) and guards the handler code with "if resp == nil". A
+short-circuit signalled by a flag (resp, done := s.runBefore(req); if done
+{ return resp }) gets the negated condition as its guard.
 
-A fix is offered only when the rewrite is equivalent on the normal path; the
-message says why when it is not (for example: the short-circuit condition
-is not "resp != nil", or the handler's response lives in a different
-variable than the short-circuit response).
+In the net/http form, a before hook writes the response itself
+(http.Error, w.WriteHeader) and the runner returns on the hook's failure
+before its header setters and after hooks run. That is reported without a
+fix: the response is already written, so headers set afterwards would not
+reach the client; set them before the before-chain runs.
+
+A fix is offered only when the rewrite is equivalent on the normal path,
+which the syntax must show: the handler code lies between the short-circuit
+and the first common-path call in one block, carries no label and no goto,
+and the common path uses no variable the handler code declares except the
+response. Otherwise the message ends in "no fix:" and the reason.
 
 Not reported: returns of an error with no response (see -errors); runners
 that route the short-circuit response through the after-chain; functions
 with no after-chain and no finalizer; finalizers registered with defer
-before the short-circuit; error funnels that run the after-hooks
-themselves; generated files; a return marked
+before the short-circuit (one registered after it is reported as skipped);
+error funnels that run the after-hooks themselves (return s.fail(req, err),
+where s.fail runs the after-chain); generated files; a return marked
 
 	//chainlint:ignore skipafter reason
 
-for frameworks that skip after-hooks on purpose.
+for frameworks that skip after-hooks on purpose (a CORS preflight answer).
 
 Flags:
 
