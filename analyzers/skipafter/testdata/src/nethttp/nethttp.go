@@ -42,6 +42,48 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// Checker's before-chain only looks at the request; the runner answers
+// with http.Error itself and returns before the header setter runs.
+type Checker struct {
+	before []func(r *http.Request) error
+	next   http.Handler
+}
+
+func (c *Checker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	for _, check := range c.before {
+		if err := check(r); err != nil {
+			http.Error(w, err.Error(), http.StatusForbidden)
+			return // want `short-circuit response from c.before is returned here without running setSecurityHeaders\(w\); no fix: the before hook has already written the response`
+		}
+	}
+	setSecurityHeaders(w)
+	c.next.ServeHTTP(w, r)
+}
+
+// Wrapped runs its before-chain through a runner that reports whether to
+// go on.
+type Wrapped struct {
+	before []BeforeHook
+	next   http.Handler
+}
+
+func (g *Wrapped) runBefore(w http.ResponseWriter, r *http.Request) bool {
+	for _, h := range g.before {
+		if !h(w, r) {
+			return false
+		}
+	}
+	return true
+}
+
+func (g *Wrapped) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !g.runBefore(w, r) {
+		return // want `short-circuit response from g.runBefore is returned here without running setSecurityHeaders\(w\); no fix: the before hook has already written the response`
+	}
+	setSecurityHeaders(w)
+	g.next.ServeHTTP(w, r)
+}
+
 // --- not reported ---
 
 // ServeHeadersFirst sets the headers before the before-chain and has no
