@@ -112,6 +112,14 @@ func (fx *fixer) runner() string {
 	for _, o := range hoisted {
 		outer[o.Name()] = true
 	}
+	// The handler's response has another name (out := s.handler(req)):
+	// declare it above the if, which assigns it on both branches.
+	for _, o := range definedAt(fx.info, handler) {
+		if o.Name() != v.Name() && fx.m.IsResponse(o.Type()) && usesObj(fx.info, block.List[j:], o) &&
+			types.Identical(o.Type(), v.Type()) {
+			return fx.runnerElse(block, ifs, i, j, handler, v, o)
+		}
+	}
 	if why := fx.checkTail(block.List[j:], handler, v.Name(), v.Name()); why != "" {
 		return why
 	}
@@ -147,6 +155,54 @@ func (fx *fixer) runner() string {
 	list = append(list, dblock.List[j:]...)
 	dblock.List = list
 	fx.message = fmt.Sprintf("Run the handler only when %s did not short-circuit, so %s also goes through %s", fx.sc.SourceName, v.Name(), skippedNames(fx.sc))
+	return ""
+}
+
+// runnerElse handles a short-circuit response v and a handler response w
+// of different names:
+//
+//	if v := s.runBefore(req); v != nil {     var w *Response
+//		return v                             if v := s.runBefore(req); v != nil {
+//	}                                =>          w = v
+//	w := s.handler(req)                      } else {
+//	                                             w = s.handler(req)
+//	                                         }
+func (fx *fixer) runnerElse(block *ast.BlockStmt, ifs *ast.IfStmt, i, j int, handler []ast.Stmt, v, w *types.Var) string {
+	if why := fx.checkTail(block.List[j:], handler, w.Name(), v.Name()); why != "" {
+		return why
+	}
+	if why := fx.checkHoist(block, ifs, []*types.Var{w}, []ast.Stmt{ifs}); why != "" {
+		return why
+	}
+	typ, ok := fx.typeString(w.Type())
+	if !ok {
+		return fmt.Sprintf("the type of %s needs an import the file does not have", w.Name())
+	}
+	f, err := fixes.Decorate(fx.pass, fx.file)
+	if err != nil {
+		return "the file could not be decorated for rewriting"
+	}
+	fx.f = f
+	dblock := f.Node(block).(*dst.BlockStmt)
+	dif := f.Node(ifs).(*dst.IfStmt)
+	elseBody, why := fx.guardBody(handler, map[string]bool{w.Name(): true})
+	if why != "" {
+		return why
+	}
+	assign := &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(w.Name())}, Tok: token.ASSIGN, Rhs: []dst.Expr{dst.NewIdent(v.Name())}}
+	dif.Body.List = []dst.Stmt{assign}
+	dif.Else = &dst.BlockStmt{List: elseBody}
+	decl := varDecl(w.Name(), typ)
+	decl.Decs.Start = dif.Decs.Start
+	decl.Decs.Before = dif.Decs.Before
+	dif.Decs.Start = nil
+	dif.Decs.Before = dst.NewLine
+	var list []dst.Stmt
+	list = append(list, dblock.List[:i]...)
+	list = append(list, decl, dif)
+	list = append(list, dblock.List[j:]...)
+	dblock.List = list
+	fx.message = fmt.Sprintf("Hand %s's short-circuit response to %s and run the handler otherwise, so it also goes through %s", fx.sc.SourceName, w.Name(), skippedNames(fx.sc))
 	return ""
 }
 

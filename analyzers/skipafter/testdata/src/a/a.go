@@ -143,11 +143,11 @@ func (s *Server) ServeTailUses(req *Request) *Response {
 	return resp
 }
 
-// ServeRenamed: the handler's response lives in another variable, so the
-// guard cannot hand the short-circuit response to the common path.
+// ServeRenamed: the handler's response lives in another variable, declared
+// above the if by the fix.
 func (s *Server) ServeRenamed(req *Request) *Response {
 	if early := s.runBefore(req); early != nil {
-		return early // want `short-circuit response from s.runBefore is returned here without running applyGlobalHeaders\(out\); no fix: the common path continues with out, not with the short-circuit response early`
+		return early // want `short-circuit response from s.runBefore is returned here without running applyGlobalHeaders\(out\)$`
 	}
 	out := s.handler(req)
 	applyGlobalHeaders(out)
