@@ -1,6 +1,13 @@
 package droprequest_test
 
 import (
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -10,4 +17,72 @@ import (
 
 func TestAnalyzer(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, "a", "lib", "b", "httpx", "c")
+}
+
+// recorder is an analysistest.Testing that keeps the errors to itself: the
+// idempotence test reads the returned diagnostics instead.
+type recorder struct{ errs []string }
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+var wantComment = regexp.MustCompile(`\s*// want .*$`)
+
+// TestIdempotent applies every fix (the goldens), strips the expectations,
+// and runs the analyzer again: what is left is exactly the findings that
+// had no fix, and none of them has one now.
+func TestIdempotent(t *testing.T) {
+	pkgs := []string{"a", "lib", "b", "httpx", "c"}
+	src := filepath.Join(analysistest.TestData(), "src")
+	noFix := map[string]int{}
+	for _, res := range analysistest.Run(&recorder{}, analysistest.TestData(), droprequest.Analyzer, pkgs...) {
+		for _, d := range res.Diagnostics {
+			if len(d.SuggestedFixes) == 0 {
+				noFix[d.Message]++
+			}
+		}
+	}
+	if len(noFix) == 0 {
+		t.Fatal("no findings without a fix: the testdata lost its negative-fix cases")
+	}
+
+	dir := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".golden") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if golden, err := os.ReadFile(p + ".golden"); err == nil {
+			data = golden
+		}
+		lines := strings.Split(string(data), "\n")
+		for i, l := range lines {
+			lines[i] = wantComment.ReplaceAllString(l, "")
+		}
+		rel, _ := filepath.Rel(src, p)
+		out := filepath.Join(dir, "src", rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, []byte(strings.Join(lines, "\n")), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := map[string]int{}
+	for _, res := range analysistest.Run(&recorder{}, dir, droprequest.Analyzer, pkgs...) {
+		for _, d := range res.Diagnostics {
+			if len(d.SuggestedFixes) > 0 {
+				t.Errorf("%s: after the fixes, a finding with a fix is left: %s", res.Pass.Fset.Position(d.Pos), d.Message)
+			}
+			left[d.Message]++
+		}
+	}
+	if !maps.Equal(left, noFix) {
+		t.Errorf("after the fixes, findings left:\n%v\nwant the findings that had no fix:\n%v", left, noFix)
+	}
 }
