@@ -127,11 +127,10 @@ func (fx *fixer) runner() string {
 		return why
 	}
 
-	f, err := fixes.Decorate(fx.pass, fx.file)
-	if err != nil {
-		return "the file could not be decorated for rewriting"
+	if why := fx.decorate(); why != "" {
+		return why
 	}
-	fx.f = f
+	f := fx.f
 	dblock := f.Node(block).(*dst.BlockStmt)
 	dif := f.Node(ifs).(*dst.IfStmt)
 	guardBody, why := fx.guardBody(handler, outer)
@@ -171,18 +170,14 @@ func (fx *fixer) runnerElse(block *ast.BlockStmt, ifs *ast.IfStmt, i, j int, han
 	if why := fx.checkTail(block.List[j:], handler, w.Name(), v.Name()); why != "" {
 		return why
 	}
-	if why := fx.checkHoist(block, ifs, []*types.Var{w}, []ast.Stmt{ifs}); why != "" {
+	typ, why := fx.hoistable(block, ifs, w)
+	if why != "" {
 		return why
 	}
-	typ, ok := fx.typeString(w.Type())
-	if !ok {
-		return fmt.Sprintf("the type of %s needs an import the file does not have", w.Name())
+	if why := fx.decorate(); why != "" {
+		return why
 	}
-	f, err := fixes.Decorate(fx.pass, fx.file)
-	if err != nil {
-		return "the file could not be decorated for rewriting"
-	}
-	fx.f = f
+	f := fx.f
 	dblock := f.Node(block).(*dst.BlockStmt)
 	dif := f.Node(ifs).(*dst.IfStmt)
 	elseBody, why := fx.guardBody(handler, map[string]bool{w.Name(): true})
@@ -297,24 +292,16 @@ func (fx *fixer) inline() string {
 			return fmt.Sprintf("the short-circuit response %s is declared in a way the fix cannot turn into an assignment", x.Name())
 		}
 	}
+	typ := ""
 	if hoist {
-		if why := fx.checkHoist(block, loop.Stmt, []*types.Var{w}, []ast.Stmt{loop.Stmt}); why != "" {
+		if typ, why = fx.hoistable(block, loop.Stmt, w); why != "" {
 			return why
 		}
 	}
-	typ := ""
-	if hoist {
-		var ok bool
-		if typ, ok = fx.typeString(w.Type()); !ok {
-			return fmt.Sprintf("the type of %s needs an import the file does not have", w.Name())
-		}
+	if why := fx.decorate(); why != "" {
+		return why
 	}
-
-	f, err := fixes.Decorate(fx.pass, fx.file)
-	if err != nil {
-		return "the file could not be decorated for rewriting"
-	}
-	fx.f = f
+	f := fx.f
 	dblock := f.Node(block).(*dst.BlockStmt)
 	dloop := f.Node(loop.Stmt).(dst.Stmt)
 	dif := f.Node(ifs).(*dst.IfStmt)
@@ -359,6 +346,29 @@ func (fx *fixer) inline() string {
 	dblock.List = list
 	fx.message = fmt.Sprintf("Leave %s with a break on a short-circuit and run the handler only when there was none, so the response also goes through %s", loop.ChainName, skippedNames(fx.sc))
 	return ""
+}
+
+// decorate makes the decorated copy of the file the fix edits.
+func (fx *fixer) decorate() string {
+	f, err := fixes.Decorate(fx.pass, fx.file)
+	if err != nil {
+		return "the file could not be decorated for rewriting"
+	}
+	fx.f = f
+	return ""
+}
+
+// hoistable checks that w can be declared just before stmt in block and
+// returns its type as the file spells it.
+func (fx *fixer) hoistable(block *ast.BlockStmt, stmt ast.Stmt, w *types.Var) (string, string) {
+	if why := fx.checkHoist(block, stmt, []*types.Var{w}, []ast.Stmt{stmt}); why != "" {
+		return "", why
+	}
+	typ, ok := fx.typeString(w.Type())
+	if !ok {
+		return "", fmt.Sprintf("the type of %s needs an import the file does not have", w.Name())
+	}
+	return typ, ""
 }
 
 // commonStart returns the index of the first statement of block after i
