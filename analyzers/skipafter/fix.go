@@ -393,7 +393,7 @@ func (fx *fixer) commonStart(block *ast.BlockStmt, i int) (int, string) {
 		}
 	}
 	if j == i+1 {
-		return 0, "no handler code lies between the short-circuit and the common path"
+		return 0, "no statement lies between the short-circuit and the first common-path call to guard"
 	}
 	return j, ""
 }

@@ -193,7 +193,7 @@ func (s *Server) ServeDone(req *Request) *Response {
 // ServeLateDefer registers its finalizer only after the short-circuit.
 func (s *Server) ServeLateDefer(req *Request) (resp *Response) {
 	if r := s.runBefore(req); r != nil {
-		return r // want `short-circuit response from s.runBefore is returned here without running the deferred applyGlobalHeaders\(resp\); no fix: no handler code lies between the short-circuit and the common path`
+		return r // want `short-circuit response from s.runBefore is returned here without running the deferred applyGlobalHeaders\(resp\); no fix: no statement lies between the short-circuit and the first common-path call to guard`
 	}
 	defer func() { applyGlobalHeaders(resp) }()
 	resp = s.handler(req)
@@ -243,6 +243,14 @@ func (s *Server) finish(req *Request, resp *Response) *Response {
 func (s *Server) ServeFunnel(req *Request) *Response {
 	if resp := s.runBefore(req); resp != nil {
 		return s.finish(req, resp)
+	}
+	return s.finish(req, s.handler(req))
+}
+
+// ServeNested: the handler call sits inside the common-path statement.
+func (s *Server) ServeNested(req *Request) *Response {
+	if resp := s.runBefore(req); resp != nil {
+		return resp // want `short-circuit response from s.runBefore is returned here without running the after-chain s.finish; no fix: no statement lies between the short-circuit and the first common-path call to guard`
 	}
 	return s.finish(req, s.handler(req))
 }
