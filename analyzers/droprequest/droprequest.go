@@ -86,6 +86,12 @@ func run(pass *analysis.Pass) (any, error) {
 
 	drops := map[*ast.FuncDecl][]drop{}
 	var dropOrder []*ast.FuncDecl
+	type relay struct {
+		fd   *ast.FuncDecl
+		flow *chains.RequestFlow
+		ac   *chains.AfterCall
+	}
+	var relays []relay
 	for _, fn := range funcs {
 		if c.r.Generated(fn.Pos()) {
 			continue
@@ -101,6 +107,9 @@ func run(pass *analysis.Pass) (any, error) {
 		for _, ac := range acs {
 			if ac.ReqArg < 0 {
 				c.checkDropperCall(flow, ac)
+				if fd, ok := fn.(*ast.FuncDecl); ok {
+					relays = append(relays, relay{fd, flow, ac})
+				}
 				continue
 			}
 			v := flow.Judge(ac)
@@ -126,8 +135,50 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 		}
 	}
+
+	// The DropsRequest facts: functions passing made-up requests, then, to
+	// a fixed point, functions with no request that call one of those.
+	facts := map[*types.Func]*DropsRequest{}
 	for _, fd := range dropOrder {
-		c.checkDropper(fd, drops[fd])
+		if obj, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+			ds := drops[fd]
+			chain := ds[0].ac.Name
+			if ds[0].ac.Loop != nil {
+				chain = ds[0].ac.Loop.ChainName
+			}
+			facts[obj] = &DropsRequest{ReqType: typeString(ds[0].ac.ReqType), Chain: chain}
+		}
+	}
+	via := map[*ast.FuncDecl]*chains.AfterCall{}
+	for changed := true; changed; {
+		changed = false
+		for _, rl := range relays {
+			obj, ok := c.pass.TypesInfo.Defs[rl.fd.Name].(*types.Func)
+			if !ok || facts[obj] != nil {
+				continue
+			}
+			f := facts[rl.ac.Callee]
+			if f == nil && rl.ac.Callee.Pkg() != c.pass.Pkg {
+				if imp := new(DropsRequest); c.pass.ImportObjectFact(rl.ac.Callee, imp) {
+					f = imp
+				}
+			}
+			if f == nil {
+				continue
+			}
+			if l, cands := c.latestOf(rl.flow, rl.ac.Call, f.ReqType); l != nil || len(cands) > 0 {
+				continue // it has the request: reported at the call (other packages) or at the callee
+			}
+			facts[obj] = &DropsRequest{ReqType: f.ReqType, Chain: f.Chain}
+			via[rl.fd] = rl.ac
+			dropOrder = append(dropOrder, rl.fd)
+			changed = true
+		}
+	}
+	for _, fd := range dropOrder {
+		obj := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+		c.pass.ExportObjectFact(obj, facts[obj])
+		c.checkDropper(fd, obj, drops[fd], via[fd], facts[obj])
 	}
 	c.r.Finish()
 	return nil, nil
@@ -344,17 +395,14 @@ func qualifiedName(fn *types.Func) string {
 // after-chain and has no request itself: it exports the DropsRequest fact
 // and, when a caller in this package has the request, reports the function
 // with a fix that adds a request parameter and passes the callers' request.
-func (c *checker) checkDropper(fd *ast.FuncDecl, ds []drop) {
-	obj, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
-	if !ok {
-		return
+//
+// A function that passes no request because it calls such a function
+// (via) is reported the same way, without a fix.
+func (c *checker) checkDropper(fd *ast.FuncDecl, obj *types.Func, ds []drop, via *chains.AfterCall, fact *DropsRequest) {
+	var reqT types.Type
+	if len(ds) > 0 {
+		reqT = ds[0].ac.ReqType
 	}
-	reqT := ds[0].ac.ReqType
-	chain := ds[0].ac.Name
-	if ds[0].ac.Loop != nil {
-		chain = ds[0].ac.Loop.ChainName
-	}
-	c.pass.ExportObjectFact(obj, &DropsRequest{ReqType: typeString(reqT), Chain: chain})
 
 	type caller struct {
 		call *ast.CallExpr
@@ -367,6 +415,9 @@ func (c *checker) checkDropper(fd *ast.FuncDecl, ds []drop) {
 		if noFix == "" {
 			noFix = s
 		}
+	}
+	if via != nil {
+		setNoFix(via.Name + ", which it calls, takes no request either")
 	}
 	if obj.Exported() {
 		setNoFix(obj.Name() + " is exported, so its callers in other packages would break")
@@ -397,7 +448,13 @@ func (c *checker) checkDropper(fd *ast.FuncDecl, ds []drop) {
 			setNoFix("a caller of " + obj.Name() + " has no SSA form")
 			continue
 		}
-		l, cands := flow.LatestAt(call, reqT)
+		var l *chains.Latest
+		var cands []*chains.Latest
+		if reqT != nil {
+			l, cands = flow.LatestAt(call, reqT)
+		} else {
+			l, cands = c.latestOf(flow, call, fact.ReqType)
+		}
 		cl := caller{call: call, l: l}
 		callers = append(callers, cl)
 		switch {
@@ -424,9 +481,12 @@ func (c *checker) checkDropper(fd *ast.FuncDecl, ds []drop) {
 		setNoFix("an interface of this package has a method " + obj.Name())
 	}
 	name := paramName(fd)
-	typ, why := c.typeExpr(fd, reqT)
-	if why != "" {
-		setNoFix(why)
+	typ := ""
+	if reqT != nil {
+		var why string
+		if typ, why = c.typeExpr(fd, reqT); why != "" {
+			setNoFix(why)
+		}
 	}
 	var edits []analysis.TextEdit
 	for _, d := range ds {
@@ -440,18 +500,25 @@ func (c *checker) checkDropper(fd *ast.FuncDecl, ds []drop) {
 	if fd.Recv != nil && len(fd.Recv.List) == 1 && len(fd.Recv.List[0].Names) == 1 {
 		runner = fd.Recv.List[0].Names[0].Name + "." + runner
 	}
-	what := ds[0].v.ArgText
-	if _, isVar := ast.Unparen(ds[0].v.Arg).(*ast.Ident); isVar && what != "nil" {
-		what += " (" + ds[0].v.Fabricated + ")"
-	}
-	msg := fmt.Sprintf("%s runs the after-chain %s without a request: its middlewares take a %s but get %s; add a request parameter",
-		runner, chain, types.TypeString(reqT, func(p *types.Package) string {
-			if p == c.pass.Pkg {
-				return ""
-			}
-			return p.Name()
-		}), what)
+	var msg string
 	d := analysis.Diagnostic{Pos: fd.Name.Pos(), End: fd.Name.End()}
+	if via != nil {
+		msg = fmt.Sprintf("%s runs the after-chain %s through %s without a request: its middlewares take a %s but get none; add a request parameter",
+			runner, fact.Chain, via.Name, fact.ReqType)
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: via.Call.Pos(), End: via.Call.End(), Message: via.Name + " takes no request"})
+	} else {
+		what := ds[0].v.ArgText
+		if _, isVar := ast.Unparen(ds[0].v.Arg).(*ast.Ident); isVar && what != "nil" {
+			what += " (" + ds[0].v.Fabricated + ")"
+		}
+		msg = fmt.Sprintf("%s runs the after-chain %s without a request: its middlewares take a %s but get %s; add a request parameter",
+			runner, fact.Chain, types.TypeString(reqT, func(p *types.Package) string {
+				if p == c.pass.Pkg {
+					return ""
+				}
+				return p.Name()
+			}), what)
+	}
 	for _, x := range ds {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: x.v.Arg.Pos(), End: x.v.Arg.End(), Message: "the middlewares get " + x.v.ArgText + " here"})
 	}

@@ -206,7 +206,7 @@ func (l *Legacy) ServeRewritten(req *Request) *Response {
 // Batch runs after-middlewares for a background job: no request anywhere.
 type Batch struct{ after []After }
 
-func (b *Batch) drain(resps []*Response) {
+func (b *Batch) drain(resps []*Response) { // want drain:`dropsRequest\(b\.after, \*a\.Request\)`
 	for _, resp := range resps {
 		b.finish(resp)
 	}

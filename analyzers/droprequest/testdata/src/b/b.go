@@ -27,6 +27,10 @@ func ServeFinish(c *lib.Chain, req *lib.Request) *lib.Response {
 	return c.Finish(resp) // want `c\.Finish runs the after-chain c\.After without a request: its middlewares take a \*lib\.Request but get none, although the request returned by c\.RunBefore is in reach here; \(\*lib\.Chain\)\.Finish needs a request parameter`
 }
 
+func ServeClose(c *lib.Chain, req *lib.Request) *lib.Response {
+	return c.Close(c.Handler(req)) // want `c\.Close runs the after-chain c\.After without a request: its middlewares take a \*lib\.Request but get none, although req \(the request ServeClose received\) is in reach here; \(\*lib\.Chain\)\.Close needs a request parameter`
+}
+
 // drain has no request in reach.
 func drain(c *lib.Chain, resps []*lib.Response) { // want drain:`dropsRequest\(c\.RunAfter, \*lib\.Request\)`
 	for _, resp := range resps {

@@ -195,6 +195,27 @@ func (x *Mixed) Serve(req *Request) *Response {
 	return x.finish(x.handler(req))
 }
 
-func (x *Mixed) replay(resp *Response) *Response {
+func (x *Mixed) replay(resp *Response) *Response { // want replay:`dropsRequest\(x\.after, \*c\.Request\)`
 	return x.finish(resp)
+}
+
+// Relay's outer runner calls an inner one that has no request either.
+type Relay struct {
+	after   []After
+	handler func(*Request) *Response
+}
+
+func (x *Relay) inner(resp *Response) *Response { // want inner:`dropsRequest\(x\.after, \*c\.Request\)`
+	for _, m := range x.after {
+		resp = m(nil, resp)
+	}
+	return resp
+}
+
+func (x *Relay) outer(resp *Response) *Response { // want `x\.outer runs the after-chain x\.after through x\.inner without a request: its middlewares take a \*c\.Request but get none; add a request parameter \(no fix: x\.inner, which it calls, takes no request either\)` outer:`dropsRequest\(x\.after, \*c\.Request\)`
+	return x.inner(resp)
+}
+
+func (x *Relay) Serve(req *Request) *Response {
+	return x.outer(x.handler(req))
 }

@@ -49,3 +49,8 @@ func (c *Chain) Serve(req *Request) *Response {
 func Finished(c *Chain, req *Request, resp *Response) *Response {
 	return c.RunAfter(req, resp)
 }
+
+// Close runs the after-chain through Finish: no request either.
+func (c *Chain) Close(resp *Response) *Response { // want Close:`dropsRequest\(c\.After, \*lib\.Request\)`
+	return c.Finish(resp)
+}
