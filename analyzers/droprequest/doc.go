@@ -26,7 +26,17 @@ and, by fact, across package boundaries):
     the runner, and at callers in other packages;
   - a stale request: the request as it was before the before-chain (or
     WithContext, Clone, or any other rewrite the handler's request went
-    through) changed it.
+    through) changed it; likewise a parent context.Context passed to
+    after-middlewares that take one, where the handler got the child.
+
+The current request at an after-chain call is the one the nearest handler
+call before it received (a call that takes the request and takes or
+returns a response); without such a call, it is the most rewritten request
+in reach: the function's request parameter followed through every call
+that takes a request and returns one (before-chains, WithContext, Clone,
+context.WithValue), as far as those calls run on every path to the
+after-chain call. Function literals see the request of the function they
+are made in.
 
 The message names the request value to pass and where it came from; Related
 points at that newer value, or at the caller that has the request.
@@ -74,9 +84,12 @@ and "s.runAfter(resp)" becomes "s.runAfter(req2, resp)" in its callers.
 
 No fix is offered, and the message says why, when no single request value
 can be chosen safely: two different rewrites of the request are in reach;
-the latest request is not held by a variable the call can name; the runner
-is exported (other packages call it), used as a value, or a caller of it
-has no request; the request type cannot be written in the runner's file.
+the latest request is not held by a variable the call can name; replacing
+the argument would drop a call or leave a variable unused; the runner is
+exported (other packages call it), used as a value, or a caller of it has
+no request; the runner gets to the after-chain only through another runner
+without a request; the request type cannot be written in the runner's
+file.
 
 Not reported: after-middlewares that take only a response; calls that pass
 the latest request; code with no request in reach (a background job that
