@@ -156,6 +156,7 @@ func BenchmarkChain(b *testing.B) {
 func benchRun(b *testing.B, run runner, chain []benchMW, parallel bool) {
 	var mu sync.Mutex
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	if !parallel {
 		r := new(benchReq)
 		for range b.N {
@@ -171,6 +172,21 @@ func benchRun(b *testing.B, run runner, chain []benchMW, parallel bool) {
 		}
 		checkRuns(b, r, chain)
 	})
+}
+
+// reportCPU adds a cpu-ns/op metric: the process's CPU time (all threads)
+// per chain run. On a shared, loaded machine, wall time (sec/op) counts the
+// time this benchmark waited for a CPU; CPU time does not, so it is the
+// steadier figure there. With par=P it sums both goroutines' CPU, spinning
+// on the mutex included. Call as defer reportCPU(b)().
+func reportCPU(b *testing.B) func() {
+	start, ok := processCPU()
+	return func() {
+		end, _ := processCPU()
+		if ok && b.N > 0 {
+			b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
 }
 
 // checkRuns verifies that every middleware ran on every iteration.
