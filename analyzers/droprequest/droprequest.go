@@ -176,7 +176,10 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	for _, fd := range dropOrder {
-		obj := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+		obj, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+		if !ok || facts[obj] == nil {
+			continue
+		}
 		c.pass.ExportObjectFact(obj, facts[obj])
 		c.checkDropper(fd, obj, drops[fd], via[fd], facts[obj])
 	}
