@@ -132,7 +132,7 @@ var ErrNoHandler = errors.New("chain has no handler")
 // Run runs req through the chain; see [Chain] for the contract.
 func (c *Chain[Req, Resp]) Run(req Req) (Resp, error) {
 	var zero Resp
-	b := batch{l: c.Lock, max: c.MaxBatch}
+	b := newBatch(c.Lock, c.MaxBatch)
 	if b.l != nil {
 		// Like the iterators, the only defer; it releases the lock on panic.
 		defer b.release()
