@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/internal/directive"
@@ -17,7 +19,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "skipafter",
 	Doc:      Doc,
 	URL:      "https://github.com/chainlint/chainlint#skipafter",
-	Requires: []*analysis.Analyzer{chains.Analyzer},
+	Requires: []*analysis.Analyzer{chains.Analyzer, inspect.Analyzer},
 	Run:      run,
 }
 
@@ -33,13 +35,29 @@ func run(pass *analysis.Pass) (any, error) {
 	m := pass.ResultOf[chains.Analyzer].(*chains.Model)
 	r := directive.NewReporter(pass)
 	defer r.Finish()
+	// The functions that run a before-chain: the model's runners, and
+	// function literals, which may call a before-runner (the model tracks
+	// declared functions only).
+	var fns []ast.Node
 	seen := map[ast.Node]bool{}
 	for _, rn := range m.Runners {
-		if !rn.Before || seen[rn.Func] || r.Generated(rn.Func.Pos()) {
+		if rn.Before && !seen[rn.Func] {
+			seen[rn.Func] = true
+			fns = append(fns, rn.Func)
+		}
+	}
+	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	for n := range insp.PreorderSeq((*ast.FuncLit)(nil)) {
+		if !seen[n] {
+			seen[n] = true
+			fns = append(fns, n)
+		}
+	}
+	for _, fn := range fns {
+		if r.Generated(fn.Pos()) {
 			continue
 		}
-		seen[rn.Func] = true
-		for _, sc := range m.ShortCircuits(rn.Func) {
+		for _, sc := range m.ShortCircuits(fn) {
 			if sc.Kind == chains.ShortError && !reportErrors {
 				continue
 			}

@@ -200,6 +200,18 @@ func (s *Server) ServeLateDefer(req *Request) (resp *Response) {
 	return resp
 }
 
+// Handle builds a runner as a function literal calling the runners.
+func (s *Server) Handle() func(*Request) *Response {
+	return func(req *Request) *Response {
+		if resp := s.runBefore(req); resp != nil {
+			return resp // want `short-circuit response from s.runBefore is returned here without running applyGlobalHeaders\(resp\)`
+		}
+		resp := s.handler(req)
+		applyGlobalHeaders(resp)
+		return resp
+	}
+}
+
 // --- not reported ---
 
 // ServeFixed routes the short-circuit response through the common path.
