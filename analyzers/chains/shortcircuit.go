@@ -666,8 +666,25 @@ func (m *Model) scIsFinalizer(call *ast.CallExpr) bool {
 		return true
 	}
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-		if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodVal && !check(sel.X) {
-			return false
+		if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
+			if !check(sel.X) {
+				return false
+			}
+			// resp.Header.Set(...): a method of a field of the response.
+			for x := ast.Unparen(sel.X); ; {
+				fs, ok := x.(*ast.SelectorExpr)
+				if !ok {
+					break
+				}
+				if s := info.Selections[fs]; s == nil || s.Kind() != types.FieldVal {
+					break
+				}
+				x = ast.Unparen(fs.X)
+				if m.IsResponse(info.TypeOf(x)) {
+					resp = true
+					break
+				}
+			}
 		}
 	}
 	for _, a := range call.Args {

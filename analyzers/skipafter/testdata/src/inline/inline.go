@@ -6,8 +6,12 @@ type Request struct{ Path string }
 
 type Response struct {
 	Status int
-	Header map[string]string
+	Header Header
 }
+
+type Header map[string]string
+
+func (h Header) Set(k, v string) { h[k] = v }
 
 type Before func(req *Request) *Response
 
@@ -140,6 +144,18 @@ func (s *Server) Handler() func(*Request) *Response {
 		applyGlobalHeaders(resp)
 		return resp
 	}
+}
+
+// ServeHeaderField sets a header through the response's Header field.
+func (s *Server) ServeHeaderField(req *Request) *Response {
+	for _, m := range s.before {
+		if r := m(req); r != nil {
+			return r // want `short-circuit response from s.before is returned here without running resp.Header.Set\("Vary", "Origin"\)`
+		}
+	}
+	resp := s.handler(req)
+	resp.Header.Set("Vary", "Origin")
+	return resp
 }
 
 // --- not reported ---
