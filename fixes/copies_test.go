@@ -247,3 +247,85 @@ loop:
 	}
 	newPass(t, got) // it type-checks
 }
+
+// Replace keeps the comments that are not the deleted statement's own.
+func TestReplaceKeepsComments(t *testing.T) {
+	for _, tt := range []struct{ name, body, del, want string }{
+		{"own comments go", `
+	fmt.Println(1)
+	// take it
+	mu.Lock() // now
+	fmt.Println(2)
+`, "mu.Lock()", `
+	fmt.Println(1)
+	fmt.Println(2)
+`},
+		{"section comment above a blank line stays", `
+	fmt.Println(1)
+
+	// Section.
+
+	mu.Lock()
+	fmt.Println(2)
+`, "mu.Lock()", `
+	fmt.Println(1)
+
+	// Section.
+
+	fmt.Println(2)
+`},
+		{"comments after the last statement stay", `
+	fmt.Println(1)
+	mu.Lock() // own
+
+	// Output:
+	// 1
+`, "mu.Lock()", `
+	fmt.Println(1)
+
+	// Output:
+	// 1
+`},
+		{"sole statement", `
+	mu.Lock()
+
+	// Output:
+	// nothing
+`, "mu.Lock()", `
+
+	// Output:
+	// nothing
+`},
+		{"first statement, comment after it", `
+	mu.Lock()
+	// about the lock
+
+	fmt.Println(2)
+`, "mu.Lock()", `
+	// about the lock
+
+	fmt.Println(2)
+`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := chainHeader + "func f() {" + tt.body + "}\n\nvar _ = fmt.Sprint\n"
+			pass, f := newPass(t, src)
+			fx, err := Decorate(pass, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fx.Replace(callTo(pass, f, tt.del)); err != nil {
+				t.Fatal(err)
+			}
+			edits, err := fx.Edits()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := apply(t, pass.Fset, src, edits)
+			want := chainHeader + "func f() {" + tt.want + "}\n\nvar _ = fmt.Sprint\n"
+			if got != want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}

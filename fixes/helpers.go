@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"strings"
 
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
@@ -12,8 +13,11 @@ import (
 
 // Replace replaces the statement st of the original file, wherever it
 // stands in a statement list (a block, a case or a select clause) or as a
-// labeled statement, by with (none deletes it). The replaced statement's
-// own comments go with it unless with reuses its decorated node.
+// labeled statement, by with (none deletes it). The statement's own
+// comments go with it: those directly above it and the one trailing it on
+// its line. Comments that only happen to be decorations of it stay: a
+// section comment separated from it by a blank line, and comments on the
+// lines after it (such as an Example's "// Output:").
 func (f *File) Replace(st ast.Stmt, with ...dst.Stmt) error {
 	target, ok := f.Node(st).(dst.Stmt)
 	if !ok {
@@ -50,6 +54,7 @@ func (f *File) Replace(st ast.Stmt, with ...dst.Stmt) error {
 		}
 		for i, s := range *list {
 			if s == target {
+				keepComments(n, *list, i, with)
 				out := append([]dst.Stmt(nil), (*list)[:i]...)
 				out = append(out, with...)
 				*list = append(out, (*list)[i+1:]...)
@@ -96,4 +101,89 @@ func Stmts(src string) ([]dst.Stmt, error) {
 	list := body.List
 	body.List = nil // detach: the statements move to another tree
 	return list, nil
+}
+
+// keepComments moves the decorations of list[i] that are not its own (see
+// Replace) to the statements around it, before it is replaced by with.
+func keepComments(owner dst.Node, list []dst.Stmt, i int, with []dst.Stmt) {
+	d := list[i].Decorations()
+	if len(with) == 0 && i == 0 && len(list) > 1 {
+		// The new first statement starts where the deleted one did, not
+		// after a blank line.
+		list[1].Decorations().Before = d.Before
+	}
+	var start, end []string
+	if k := lastIndex(d.Start, "\n"); k >= 0 {
+		start = append(start, d.Start[:k+1]...)
+	}
+	if len(d.End) > 0 {
+		if isComment(d.End[0]) {
+			if len(d.End) > 1 {
+				end = append([]string{"\n"}, d.End[1:]...)
+			}
+		} else {
+			end = append(end, d.End...)
+		}
+	}
+	if len(start) == 0 && len(end) == 0 {
+		return
+	}
+	if len(with) > 0 && with[0] == list[i] {
+		return // reused: it keeps its decorations
+	}
+	var prev, next dst.Stmt
+	if i > 0 {
+		prev = list[i-1]
+	}
+	if i+1 < len(list) {
+		next = list[i+1]
+	}
+	if len(with) > 0 {
+		prev, next = with[len(with)-1], with[0]
+	}
+	switch {
+	case prev == nil && next == nil:
+		all := append(start, end...)
+		switch o := owner.(type) {
+		case *dst.BlockStmt:
+			o.Decs.Lbrace.Append(all...)
+		case *dst.CaseClause:
+			o.Decs.Colon.Append(all...)
+		case *dst.CommClause:
+			o.Decs.Colon.Append(all...)
+		}
+	case prev == nil:
+		next.Decorations().Start.Prepend(append(start, trimLeadingNL(end)...)...)
+	case next == nil:
+		if len(start) > 0 {
+			prev.Decorations().End.Append(append([]string{"\n"}, start...)...)
+		}
+		prev.Decorations().End.Append(end...)
+	default:
+		next.Decorations().Start.Prepend(start...)
+		prev.Decorations().End.Append(end...)
+	}
+}
+
+func isComment(s string) bool {
+	return strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/*")
+}
+
+func lastIndex(d dst.Decorations, s string) int {
+	for k := len(d) - 1; k >= 0; k-- {
+		if d[k] == s {
+			return k
+		}
+	}
+	return -1
+}
+
+func trimLeadingNL(d []string) []string {
+	for len(d) > 0 && d[0] == "\n" {
+		d = d[1:]
+	}
+	if len(d) > 0 {
+		d = append(d, "\n")
+	}
+	return d
 }
