@@ -65,7 +65,7 @@ type Skipped struct {
 
 	anchor  ssa.Instruction // runs when this instruction runs
 	header  *ssa.BasicBlock // or, for a loop, when its header runs
-	callees []*types.Func   // for matching deferred equivalents
+	key     string          // what it does, for matching equivalents
 	loop    *Loop           // for an after-chain loop
 }
 
@@ -331,7 +331,7 @@ func (m *Model) ShortCircuits(fn ast.Node) []*ShortCircuit {
 	for _, c := range cands {
 		sc := &ShortCircuit{Func: fn, Return: c.stmt, Kind: c.kind, Source: c.src.call, Loop: c.src.loop, SourceName: c.src.name, Common: common}
 		for _, it := range common {
-			if it.runsBefore(c.ret) || scCoveredByDefer(sfn, it, c.ret, anchored) {
+			if it.runsBefore(c.ret) || scCovered(it, c.ret, anchored) {
 				continue
 			}
 			sc.Skipped = append(sc.Skipped, it)
@@ -351,20 +351,20 @@ func (it *Skipped) runsBefore(r ssa.Instruction) bool {
 	return scDominates(it.anchor, r)
 }
 
-// scCoveredByDefer reports whether a deferred item registered before r runs
-// the same callees as it (so the return does not bypass them).
-func scCoveredByDefer(fn *ssa.Function, it *Skipped, r ssa.Instruction, items []*Skipped) bool {
+// scCovered reports whether another item that runs before r does what it
+// does: the same callee (a deferred applyGlobalHeaders registered before
+// the return, or the same call made on the short-circuit branch) or the
+// same after-chain loop.
+func scCovered(it *Skipped, r ssa.Instruction, items []*Skipped) bool {
 	for _, d := range items {
-		if !d.Deferred || d == it || d.anchor == nil || !scDominates(d.anchor, r) {
+		if d == it || !d.runsBefore(r) {
 			continue
 		}
 		if it.loop != nil && d.loop != nil && it.loop.ChainName == d.loop.ChainName {
 			return true
 		}
-		for _, c := range it.callees {
-			if slices.Contains(d.callees, c) {
-				return true
-			}
+		if it.key != "" && it.key == d.key {
+			return true
 		}
 	}
 	return false
@@ -596,13 +596,13 @@ func (m *Model) scProcessing(fn ast.Node, body *ast.BlockStmt) []*Skipped {
 		callee := m.scCallee(call)
 		if rc, ok := m.RunsChainFact(callee); ok {
 			if rc.After && !rc.Before {
-				return &Skipped{Node: call, Name: "the after-chain " + exprName(call.Fun), AfterChain: true, callees: []*types.Func{callee}}
+				return &Skipped{Node: call, Name: "the after-chain " + exprName(call.Fun), AfterChain: true, key: m.scKey(call)}
 			}
 			return nil
 		}
 		if m.scIsFinalizer(call) {
 			outer := m.scOuterCall(call)
-			return &Skipped{Node: outer, Name: scCallText(outer), callees: []*types.Func{m.scCallee(outer)}}
+			return &Skipped{Node: outer, Name: scCallText(outer), key: m.scKey(outer)}
 		}
 		return nil
 	}
@@ -734,6 +734,27 @@ func scInnermostCall(call *ast.CallExpr) *ast.CallExpr {
 func (m *Model) scCallee(call *ast.CallExpr) *types.Func {
 	f, _ := typeutil.Callee(m.Pass.TypesInfo, call).(*types.Func)
 	return f
+}
+
+// scKey describes what a call does, to match equivalent calls: the callee
+// and the arguments other than responses and requests
+// (applyGlobalHeaders(r) and applyGlobalHeaders(resp) match;
+// w.Header().Set("Vary", v) matches only another Set of "Vary" to v).
+func (m *Model) scKey(call *ast.CallExpr) string {
+	callee := m.scCallee(call)
+	if callee == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(callee.FullName())
+	for _, a := range call.Args {
+		t := m.Pass.TypesInfo.TypeOf(a)
+		b.WriteString("|")
+		if !m.IsResponse(t) && !m.IsRequest(t) {
+			b.WriteString(types.ExprString(a))
+		}
+	}
+	return b.String()
 }
 
 // scCallText prints a call briefly: applyGlobalHeaders(resp),
