@@ -63,10 +63,10 @@ type Skipped struct {
 	// than a finalizer; Deferred a call registered with defer.
 	AfterChain, Deferred bool
 
-	anchor  ssa.Instruction // runs when this instruction runs
-	header  *ssa.BasicBlock // or, for a loop, when its header runs
-	key     string          // what it does, for matching equivalents
-	loop    *Loop           // for an after-chain loop
+	anchor ssa.Instruction // runs when this instruction runs
+	header *ssa.BasicBlock // or, for a loop, when its header runs
+	key    string          // what it does, for matching equivalents
+	loop   *Loop           // for an after-chain loop
 }
 
 // scSource is a before-chain call whose outcome may be returned.
