@@ -22,6 +22,7 @@
 #
 # Usage: bench/cost.sh [module@version] [pattern]
 #   RUNS=3 bench/cost.sh      best (lowest wall time) of 3 measured runs each
+#   CHAINLINT=path bench/cost.sh   measure that binary instead of building ./cmd/chainlint
 # Needs: go, GNU time (/usr/bin/time), awk; the module in the module cache or
 # reachable through the module proxy.
 set -euo pipefail
@@ -36,8 +37,12 @@ TIME=/usr/bin/time
 work=$(mktemp -d)
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
-echo "building chainlint..." >&2
-(cd "$repo" && go build -o "$work/chainlint" ./cmd/chainlint)
+if [ -n "${CHAINLINT:-}" ]; then
+	cp "$CHAINLINT" "$work/chainlint"
+else
+	echo "building chainlint..." >&2
+	(cd "$repo" && go build -o "$work/chainlint" ./cmd/chainlint)
+fi
 
 src=$(go mod download -json "$module" | awk -F'"' '$2 == "Dir" { print $4 }')
 [ -n "$src" ] || { echo "cost.sh: cannot download $module" >&2; exit 1; }

@@ -245,6 +245,7 @@ func TestEndToEnd(t *testing.T) {
 			if r.code != exitFindings {
 				t.Fatalf("chainlint ./...: exit %d, want 3 (findings):\n%s", r.code, r.stderr)
 			}
+			firstOut := r.stderr
 			text := diagnostics(dir, r.stderr)
 			if len(text) == 0 {
 				t.Fatalf("chainlint ./...: exit 3 but no diagnostic lines:\n%s", r.stderr)
@@ -275,6 +276,30 @@ func TestEndToEnd(t *testing.T) {
 			if vet := diagnostics(dir, r.stderr); !slices.Equal(vet, text) {
 				t.Errorf("go vet -vettool and standalone findings differ (facts not crossing packages?):\nvet:\n%s\nstandalone:\n%s",
 					strings.Join(vet, "\n"), strings.Join(text, "\n"))
+			}
+
+			// Analyzer enable flags pass through go vet: -NAME=false drops
+			// this fixture's analyzer, there as standalone.
+			own := regexp.MustCompile(`^(\S+\.go:\d+:\d+): (.*) \(` + name + `\)$`)
+			var ownDiags []string
+			for _, l := range strings.Split(firstOut, "\n") {
+				if m := own.FindStringSubmatch(l); m != nil {
+					ownDiags = append(ownDiags, m[2])
+				}
+			}
+			if len(ownDiags) == 0 {
+				t.Errorf("no finding of %s itself in its fixture", name)
+			}
+			for _, args := range [][]string{
+				{bin, "-" + name + "=false", "./..."},
+				{"go", "vet", "-vettool=" + bin, "-" + name + "=false", "./..."},
+			} {
+				out := runCmd(t, dir, args[0], args[1:]...).stderr
+				for _, msg := range ownDiags {
+					if strings.Contains(out, msg) {
+						t.Errorf("%s: still reports %q", strings.Join(args, " "), msg)
+					}
+				}
 			}
 
 			// 2. Fix, then the fixed module builds, vets and passes its tests.
