@@ -2,6 +2,8 @@
 // fact.
 package runner
 
+import "net/http"
+
 type Request struct{ Path string }
 
 type Response struct{ Header map[string]string }
@@ -33,4 +35,19 @@ func (c *Chain) RunAfter(req *Request, resp *Response) *Response {
 // ApplyGlobalHeaders sets the headers every response carries.
 func ApplyGlobalHeaders(resp *Response) {
 	resp.Header["Strict-Transport-Security"] = "max-age=63072000"
+}
+
+// HTTPChain runs net/http before hooks, which answer on w themselves.
+type HTTPChain struct {
+	Before []func(w http.ResponseWriter, r *http.Request) bool
+}
+
+// RunBefore reports whether every hook let the request through.
+func (c *HTTPChain) RunBefore(w http.ResponseWriter, r *http.Request) bool {
+	for _, h := range c.Before {
+		if !h(w, r) {
+			return false
+		}
+	}
+	return true
 }
