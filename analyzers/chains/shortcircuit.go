@@ -83,16 +83,31 @@ type scSeed struct {
 }
 
 // ShortCircuits returns the short-circuit returns of fn, a *ast.FuncDecl or
-// *ast.FuncLit of this package, decided on its SSA form: a return is one
-// when it hands back the outcome of a before-chain (the response a
-// before-runner or before-middleware returned, a value derived from it
-// through phis and conversions, its error, or, for functions answering on a
-// response parameter, any return taken on the before-chain's failure
-// branch) and some call that dominates every normal return (one that does
-// not hand back the outcome, and does not return a nil response) does not
-// run before it. Calls registered with defer before the return count as
-// run. It returns nil for functions with no before-chain, no after-chain
-// and no finalizer.
+// *ast.FuncLit of this package, decided on its SSA form.
+//
+// A return is a candidate when it hands back the outcome of a before-chain:
+// the response a before-runner or before-middleware returned, or a value
+// derived from it (through phis, conversions and variables it was stored
+// in); its error (Kind ShortError); or, for a function that answers on a
+// response parameter and returns none, any return inside a before-chain
+// loop or on the branch of a before-runner's result that leads to none of
+// the common calls (ShortWritten).
+//
+// The common calls are the after-chain loops, after-runner calls and
+// finalizers (calls taking the response and no request, methods of the
+// response or of its fields, and the same registered with defer) that run
+// before every normal return: the returns that are not candidates and do
+// not return a nil response. Returns of what an error funnel made (return
+// s.fail(req, err), s.fail running the after-chain, nothing else run) do
+// not count unless all do; if only funnels remain, the candidates that
+// merge the short-circuit response with others (code already fixed) stand
+// for the common path.
+//
+// A candidate is returned with the common calls that do not run before it
+// (Skipped), unless an equivalent call (same callee and arguments other
+// than requests and responses, or the same after-chain loop) does. It
+// returns nil for functions with no before-chain, no after-chain and no
+// finalizer.
 func (m *Model) ShortCircuits(fn ast.Node) []*ShortCircuit {
 	body := scFuncBody(fn)
 	if body == nil {
