@@ -329,3 +329,23 @@ func TestReplaceKeepsComments(t *testing.T) {
 		})
 	}
 }
+
+// Without per-node type information, an unnamed import's name still comes
+// from the imported package (chainruntime), not its path (chain_runtime).
+func TestImportNameFromPackage(t *testing.T) {
+	src := `package a
+
+import "github.com/chainlint/chainlint/chain_runtime"
+
+var _ = chainruntime.Batched[int]
+`
+	pass, f := newPass(t, src)
+	pass.TypesInfo = nil
+	fx, err := Decorate(pass, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fx.AddImport("example.com/other/chainruntime", "chainruntime"); got != "chainruntime2" {
+		t.Errorf("AddImport = %q, want chainruntime2 (chainruntime is taken)", got)
+	}
+}

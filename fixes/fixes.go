@@ -185,7 +185,7 @@ func (f *File) free(name string, at []token.Pos) bool {
 		return false
 	}
 	for _, spec := range f.ast.Imports {
-		if importName(f.pass.TypesInfo, spec) == name {
+		if importName(f.pass, spec) == name {
 			return false
 		}
 	}
@@ -196,18 +196,25 @@ func (f *File) free(name string, at []token.Pos) bool {
 }
 
 // importName is the name spec declares in its file, from type information
-// when there is any (the package name may differ from the path's last
-// element), else from the path.
-func importName(info *types.Info, spec *ast.ImportSpec) string {
+// (the package name may differ from the path's last element), else from
+// the path.
+func importName(pass *analysis.Pass, spec *ast.ImportSpec) string {
 	if spec.Name != nil {
 		return spec.Name.Name
 	}
-	if info != nil {
-		if pn := info.PkgNameOf(spec); pn != nil {
+	if pass.TypesInfo != nil {
+		if pn := pass.TypesInfo.PkgNameOf(spec); pn != nil {
 			return pn.Name()
 		}
 	}
 	p, _ := strconv.Unquote(spec.Path.Value)
+	if pass.Pkg != nil {
+		for _, imp := range pass.Pkg.Imports() {
+			if imp.Path() == p {
+				return imp.Name()
+			}
+		}
+	}
 	return path.Base(p)
 }
 
