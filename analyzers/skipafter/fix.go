@@ -34,7 +34,14 @@ import (
 // first common-path call in one block, carries no label or goto, and the
 // common path uses no variable the handler code declares other than the
 // response.
-func suggestFix(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) (*analysis.SuggestedFix, string) {
+func suggestFix(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) (fix *analysis.SuggestedFix, why string) {
+	defer func() {
+		// A decorated node missing for an original one would be a bug
+		// of the rewriting; the diagnostic stands without a fix.
+		if r := recover(); r != nil {
+			fix, why = nil, fmt.Sprintf("the rewrite failed (%v)", r)
+		}
+	}()
 	switch sc.Kind {
 	case chains.ShortError:
 		return nil, "an error return carries no response to route through the after-chain"
@@ -46,7 +53,6 @@ func suggestFix(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) (
 		return nil, "the file is not part of the package"
 	}
 	fx := &fixer{pass: pass, m: m, sc: sc, file: file, info: pass.TypesInfo}
-	var why string
 	if sc.Loop != nil {
 		why = fx.inline()
 	} else {
