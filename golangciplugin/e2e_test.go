@@ -98,7 +98,11 @@ func lint(t *testing.T, bin string, files map[string]string, args ...string) ([]
 	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -151,8 +155,9 @@ func fixtureFiles(t *testing.T, cfg string) map[string]string {
 		"go.mod": "module example.com/fixture\n\ngo 1.23\n\n" +
 			"require github.com/chainlint/chainlint/chain_runtime v0.0.0\n\n" +
 			"replace github.com/chainlint/chainlint/chain_runtime => " + filepath.Join(root, "chain_runtime") + "\n",
-		"chain.go":      chainSrc,
-		"directives.go": directivesSrc,
+		"chain.go":           chainSrc,
+		"directives.go":      directivesSrc,
+		"gateway/gateway.go": gatewaySrc,
 	}
 }
 
@@ -228,9 +233,80 @@ func kept() {
 }
 `
 
+const gatewaySrc = `package gateway
+
+type Request struct{ Path string }
+
+type Response struct{ Status int }
+
+type Server struct {
+	before  []func(*Request) (*Request, *Response)
+	after   []func(*Request, *Response) *Response
+	handler func(*Request) *Response
+}
+
+func (s *Server) runBefore(req *Request) (*Request, *Response) {
+	for _, m := range s.before {
+		var resp *Response
+		req, resp = m(req)
+		if resp != nil {
+			return req, resp
+		}
+	}
+	return req, nil
+}
+
+func (s *Server) runAfter(req *Request, resp *Response) *Response {
+	for _, m := range s.after {
+		resp = m(req, resp)
+	}
+	return resp
+}
+
+// ServeNil drops the request.
+func (s *Server) ServeNil(req *Request) *Response {
+	req2, resp := s.runBefore(req)
+	if resp == nil {
+		resp = s.handler(req2)
+	}
+	return s.runAfter(nil, resp) // marker:nil
+}
+
+type Gate struct {
+	before  []func(*Request) *Response
+	after   []func(*Request, *Response) *Response
+	handler func(*Request) *Response
+}
+
+func (g *Gate) runBefore(req *Request) *Response {
+	for _, m := range g.before {
+		if r := m(req); r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+func (g *Gate) runAfter(req *Request, resp *Response) *Response {
+	for _, m := range g.after {
+		resp = m(req, resp)
+	}
+	return resp
+}
+
+// Serve skips the after-chain on a short-circuit.
+func (g *Gate) Serve(req *Request) *Response {
+	if resp := g.runBefore(req); resp != nil {
+		return resp // marker:skip
+	}
+	resp := g.handler(req)
+	return g.runAfter(req, resp)
+}
+`
+
 // at returns the file and line of "// marker:name" in the fixture.
 func at(name string) (string, int) {
-	for file, src := range map[string]string{"chain.go": chainSrc, "directives.go": directivesSrc} {
+	for file, src := range map[string]string{"chain.go": chainSrc, "directives.go": directivesSrc, "gateway.go": gatewaySrc} {
 		for i, line := range strings.Split(src, "\n") {
 			if strings.Contains(line, "marker:"+name) {
 				return file, i + 1
@@ -274,10 +350,12 @@ func TestGolangciLint(t *testing.T) {
 	perAnalyzer := `version: "2"
 linters:
   default: none
-  enable: [chainlock, skipafter]
+  enable: [chainlock, droprequest, skipafter]
   settings:
     custom:
       chainlock:
+        type: module
+      droprequest:
         type: module
       skipafter:
         type: module
@@ -285,6 +363,9 @@ linters:
 
 	t.Run("per-analyzer linters and nolint", func(t *testing.T) {
 		issues, stderr, _ := lint(t, bin, fixtureFiles(t, perAnalyzer))
+		for _, is := range issues {
+			t.Logf("%s:%d: %s: %s", is.Pos.Filename, is.Pos.Line, is.FromLinter, is.Text)
+		}
 		if !has(issues, "chainlock", "run", lockMsg) || !has(issues, "chainlock", "run2", "lock s.mu is acquired once per middleware of s.after") {
 			t.Errorf("no chainlock issue at Run or RunAfter; issues: %+v\nstderr:\n%s", issues, stderr)
 		}
@@ -299,6 +380,12 @@ linters:
 		}
 		if has(issues, "skipafter", "kept", "") {
 			t.Errorf("//nolint:skipafter did not suppress the issue in kept: %+v", issues)
+		}
+		if !has(issues, "droprequest", "nil", "s.runAfter gets nil instead of the request; pass req2") {
+			t.Errorf("no droprequest issue at ServeNil; issues: %+v", issues)
+		}
+		if !has(issues, "skipafter", "skip", "short-circuit response from g.runBefore is returned here without running the after-chain g.runAfter") {
+			t.Errorf("no skipafter issue at Gate.Serve; issues: %+v", issues)
 		}
 	})
 
@@ -337,12 +424,23 @@ linters:
 		if _, stderr, err := run(t, dir, env, "go", "build", "./..."); err != nil {
 			t.Fatalf("the fixed fixture does not build: %v\n%s\n%s", err, stderr, fixed)
 		}
-		// Linting the fixed code again finds nothing more for chainlock.
+		gw, err := os.ReadFile(filepath.Join(dir, "gateway", "gateway.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(gw), "return s.runAfter(req2, resp) // marker:nil") {
+			t.Errorf("--fix did not pass req2 to s.runAfter:\n%s", gw)
+		}
+		if strings.Contains(string(gw), "return resp // marker:skip") {
+			t.Errorf("--fix left the short-circuit return in Gate.Serve:\n%s", gw)
+		}
+		// Linting the fixed code again finds nothing more to fix.
 		files["chain.go"] = fixed
+		files["gateway/gateway.go"] = string(gw)
 		issues, _, _ := lint(t, bin, files)
 		for _, is := range issues {
-			if is.FromLinter == "chainlock" {
-				t.Errorf("chainlock still reports after --fix: %+v", is)
+			if is.FromLinter == "chainlock" || strings.Contains(is.Pos.Filename, "gateway") {
+				t.Errorf("still reported after --fix: %+v", is)
 			}
 		}
 	})
