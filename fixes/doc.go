@@ -32,10 +32,16 @@
 //     names, and the locals in scope at the given positions
 //     (chainruntime2, chainruntime3, ...).
 //   - Only the changed region is edited, so a file that is not gofmt-clean is
-//     not reformatted elsewhere; the changed lines come out gofmt-formatted.
-//     When a change cannot be placed on the original lines (it touches code
-//     gofmt would move), Edits returns an error and the analyzer should
-//     report without a fix.
+//     not reformatted elsewhere; the changed lines, and unformatted lines
+//     right next to them, come out gofmt-formatted. When a change cannot be
+//     placed on the original lines, Edits returns an error and the analyzer
+//     should report without a fix. Files with //line directives (cgo's
+//     translations of a user's file) get no fix: Decorate returns an error.
+//   - Fixes of different diagnostics in one file must not overlap: the
+//     x/tools checker drops a conflicting fix, and golangci-lint drops every
+//     fix of the linter in that file. Identical edits (the same import added
+//     by two fixes) are merged by both, so AddImport gives the same name and
+//     the same edit for each fix of a file.
 //
 // Build new code with plain dst nodes, or from text with Expr and Stmts, and
 // qualify runtime calls through the name AddImport returns (a
