@@ -158,6 +158,18 @@ func (s *Server) ServeHeaderField(req *Request) *Response {
 	return resp
 }
 
+// ServeSameName: the loop's if statement declares the handler's name.
+func (s *Server) ServeSameName(req *Request) *Response {
+	for _, m := range s.before {
+		if resp := m(req); resp != nil {
+			return resp // want `short-circuit response from s.before is returned here without running applyGlobalHeaders\(resp\)`
+		}
+	}
+	resp := s.handler(req)
+	applyGlobalHeaders(resp)
+	return resp
+}
+
 // --- not reported ---
 
 // ServeRouted breaks out of the before-chain and lets the short-circuit
