@@ -559,11 +559,14 @@ func (f *RequestFlow) fabricated(v ssa.Value) (string, bool) {
 			return "a zero " + rqTypeName(v.Type()), true
 		}
 	case *ssa.Alloc:
-		if v.Parent() == f.fn {
-			return "a new " + rqTypeName(v.Type()), true
+		// new(T) and &T{...}; not a variable that escapes (whose
+		// Comment is its name).
+		if v.Parent() == f.fn && (v.Comment == "new" || v.Comment == "complit") {
+			return "a new " + rqTypeName(rqDeref(v.Type())), true
 		}
 	case *ssa.UnOp:
-		if a, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL && a.Parent() == f.fn {
+		// T{...} of a struct request type passed by value.
+		if a, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL && a.Parent() == f.fn && a.Comment == "complit" {
 			return "a new " + rqTypeName(v.Type()), true
 		}
 	case *ssa.MakeInterface:
@@ -572,6 +575,13 @@ func (f *RequestFlow) fabricated(v ssa.Value) (string, bool) {
 		return f.fabricated(v.X)
 	}
 	return "", false
+}
+
+func rqDeref(t types.Type) types.Type {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
 }
 
 func rqTypeName(t types.Type) string {

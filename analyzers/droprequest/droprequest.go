@@ -3,7 +3,9 @@ package droprequest
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
@@ -51,12 +53,25 @@ type checker struct {
 	// encl maps every call of the package to its innermost function.
 	encl  map[*ast.CallExpr]ast.Node
 	flows map[ast.Node]*chains.RequestFlow
+	// replaced counts, per variable, the arguments naming it that some
+	// diagnostic of this pass replaces.
+	replaced map[*types.Var]int
+}
+
+// replacing records that a diagnostic replaces arg.
+func (c *checker) replacing(arg ast.Expr) {
+	if id, ok := ast.Unparen(arg).(*ast.Ident); ok {
+		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
+			c.replaced[v]++
+		}
+	}
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	m := pass.ResultOf[chains.Analyzer].(*chains.Model)
 	c := &checker{pass: pass, m: m, r: directive.NewReporter(pass),
-		encl: map[*ast.CallExpr]ast.Node{}, flows: map[ast.Node]*chains.RequestFlow{}}
+		encl: map[*ast.CallExpr]ast.Node{}, flows: map[ast.Node]*chains.RequestFlow{},
+		replaced: map[*types.Var]int{}}
 	var funcs []ast.Node
 	var visit func(root, cur ast.Node)
 	visit = func(root, cur ast.Node) {
@@ -92,6 +107,13 @@ func run(pass *analysis.Pass) (any, error) {
 		ac   *chains.AfterCall
 	}
 	var relays []relay
+	type pending struct {
+		fn   ast.Node
+		ac   *chains.AfterCall
+		v    *chains.Verdict
+		noun string
+	}
+	var reports []pending
 	for _, fn := range funcs {
 		if c.r.Generated(fn.Pos()) {
 			continue
@@ -123,16 +145,29 @@ func run(pass *analysis.Pass) (any, error) {
 							dropOrder = append(dropOrder, fd)
 						}
 						drops[fd] = append(drops[fd], drop{ac, v})
+						c.replacing(v.Arg)
 					}
 					continue
 				}
-				c.reportFabricated(fn, ac, v)
+				reports = append(reports, pending{fn, ac, v, ""})
 			case chains.ArgStale:
-				c.reportStale(fn, ac, v, "request")
+				reports = append(reports, pending{fn, ac, v, "request"})
 			}
 			if cv := flow.JudgeContext(ac); cv.Kind == chains.ArgStale {
-				c.reportStale(fn, ac, cv, "context")
+				reports = append(reports, pending{fn, ac, cv, "context"})
 			}
+		}
+	}
+	// Report once every replaced argument is known, so that a variable
+	// whose last uses all get replaced is seen as such.
+	for _, p := range reports {
+		c.replacing(p.v.Arg)
+	}
+	for _, p := range reports {
+		if p.noun == "" {
+			c.reportFabricated(p.fn, p.ac, p.v)
+		} else {
+			c.reportStale(p.fn, p.ac, p.v, p.noun)
 		}
 	}
 
@@ -231,10 +266,11 @@ func (c *checker) reportReplace(fn ast.Node, ac *chains.AfterCall, v *chains.Ver
 			d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.HandlerPos, Message: "the handler receives it here"})
 		}
 		why := ""
+		var extra []analysis.TextEdit
 		if l.Expr == "" {
 			why = l.NoExpr
 		} else {
-			why = c.unreplaceable(fn, v.Arg)
+			why, extra = c.unreplaceable(fn, v.Arg)
 		}
 		if why != "" {
 			msg += "; no fix: " + why
@@ -242,7 +278,7 @@ func (c *checker) reportReplace(fn ast.Node, ac *chains.AfterCall, v *chains.Ver
 		}
 		d.SuggestedFixes = []analysis.SuggestedFix{{
 			Message:   fmt.Sprintf("Pass %s to %s", l.Expr, ac.Name),
-			TextEdits: []analysis.TextEdit{{Pos: v.Arg.Pos(), End: v.Arg.End(), NewText: []byte(l.Expr)}},
+			TextEdits: append([]analysis.TextEdit{{Pos: v.Arg.Pos(), End: v.Arg.End(), NewText: []byte(l.Expr)}}, extra...),
 		}}
 	}
 	d.Message = msg
@@ -251,8 +287,10 @@ func (c *checker) reportReplace(fn ast.Node, ac *chains.AfterCall, v *chains.Ver
 
 // unreplaceable says why arg cannot simply be replaced: it calls a
 // function (the call would be lost), or it is the last use of a local
-// variable (which would then be unused, a compile error).
-func (c *checker) unreplaceable(fn ast.Node, arg ast.Expr) string {
+// variable whose declaration cannot go with it (an unused variable does not
+// compile). When the declaration can go (a statement of its own line whose
+// value has no effect), the edits deleting it are returned.
+func (c *checker) unreplaceable(fn ast.Node, arg ast.Expr) (string, []analysis.TextEdit) {
 	info := c.pass.TypesInfo
 	why := ""
 	ast.Inspect(arg, func(n ast.Node) bool {
@@ -270,15 +308,15 @@ func (c *checker) unreplaceable(fn ast.Node, arg ast.Expr) string {
 		return false
 	})
 	if why != "" {
-		return why
+		return why, nil
 	}
 	id, ok := ast.Unparen(arg).(*ast.Ident)
 	if !ok {
-		return ""
+		return "", nil
 	}
 	v, ok := info.Uses[id].(*types.Var)
-	if !ok || v.IsField() || v.Pkg() != c.pass.Pkg || v.Parent() == v.Pkg().Scope() {
-		return ""
+	if !ok || v.IsField() || v.Pkg() != c.pass.Pkg || v.Parent() == v.Pkg().Scope() || !within(v.Pos(), fn) {
+		return "", nil // a package-level variable, or one of an enclosing function
 	}
 	var ft *ast.FuncType
 	switch fn := fn.(type) {
@@ -291,7 +329,7 @@ func (c *checker) unreplaceable(fn ast.Node, arg ast.Expr) string {
 		for _, fld := range ft.Params.List {
 			for _, n := range fld.Names {
 				if info.Defs[n] == v {
-					return "" // parameters may go unused
+					return "", nil // parameters may go unused
 				}
 			}
 		}
@@ -302,10 +340,125 @@ func (c *checker) unreplaceable(fn ast.Node, arg ast.Expr) string {
 			uses++
 		}
 	}
-	if uses == 0 {
-		return "replacing " + id.Name + " would leave it unused"
+	if uses >= c.replaced[v] {
+		return "", nil // used elsewhere, by code no fix replaces
 	}
-	return ""
+	if c.replaced[v] > 1 {
+		return "replacing " + id.Name + " here and in its other after-chain calls would leave it unused", nil
+	}
+	if edits := c.deleteDecl(fn, v); edits != nil {
+		return "", edits
+	}
+	return "replacing " + id.Name + " would leave it unused", nil
+}
+
+func within(pos token.Pos, n ast.Node) bool { return n.Pos() <= pos && pos < n.End() }
+
+// deleteDecl returns the edit deleting the declaration of v, when it is a
+// statement alone on its line ("v := x", "var v T", "var v = x") whose
+// value has no effect (a variable, a constant, nil, &T{} or new(T)), and v
+// is assigned nowhere else.
+func (c *checker) deleteDecl(fn ast.Node, v *types.Var) []analysis.TextEdit {
+	info := c.pass.TypesInfo
+	var stmt ast.Stmt
+	var value ast.Expr
+	assigns := 0
+	ast.Inspect(fn, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if id, ok := ast.Unparen(l).(*ast.Ident); ok && (info.Defs[id] == v || info.Uses[id] == v) {
+					assigns++
+					if info.Defs[id] == v && len(n.Lhs) == 1 && len(n.Rhs) == 1 {
+						stmt, value = n, n.Rhs[0]
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			gd, ok := n.Decl.(*ast.GenDecl)
+			if !ok || len(gd.Specs) != 1 || gd.Lparen.IsValid() {
+				return true
+			}
+			if vs, ok := gd.Specs[0].(*ast.ValueSpec); ok && len(vs.Names) == 1 && info.Defs[vs.Names[0]] == v && len(vs.Values) <= 1 {
+				assigns++
+				stmt = n
+				if len(vs.Values) == 1 {
+					value = vs.Values[0]
+				}
+			}
+		case *ast.IncDecStmt:
+			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && info.Uses[id] == v {
+				assigns += 2
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok && (info.Defs[id] == v || info.Uses[id] == v) {
+					assigns += 2
+				}
+			}
+		case *ast.UnaryExpr:
+			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND && info.Uses[id] == v {
+				assigns += 2
+			}
+		}
+		return true
+	})
+	if stmt == nil || assigns != 1 || (value != nil && !pure(info, value)) {
+		return nil
+	}
+	tf := c.pass.Fset.File(stmt.Pos())
+	if tf == nil {
+		return nil
+	}
+	src, err := c.pass.ReadFile(tf.Name())
+	if err != nil || tf.Size() != len(src) {
+		return nil
+	}
+	line := tf.Line(stmt.Pos())
+	if tf.Line(stmt.End()) != line {
+		return nil
+	}
+	start := tf.LineStart(line)
+	end := token.Pos(tf.Base() + tf.Size())
+	if line < tf.LineCount() {
+		end = tf.LineStart(line + 1)
+	}
+	off := func(p token.Pos) int { return tf.Offset(p) }
+	if strings.TrimSpace(string(src[off(start):off(stmt.Pos())])) != "" ||
+		strings.TrimSpace(string(src[off(stmt.End()):off(end)])) != "" {
+		return nil // shares its line with other code or a comment
+	}
+	return []analysis.TextEdit{{Pos: start, End: end}}
+}
+
+// pure reports whether evaluating e has no effect and cannot panic.
+func pure(info *types.Info, e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident, *ast.BasicLit:
+		return true
+	case *ast.UnaryExpr:
+		if cl, ok := ast.Unparen(e.X).(*ast.CompositeLit); ok && e.Op == token.AND {
+			return pure(info, cl)
+		}
+	case *ast.CompositeLit:
+		for _, el := range e.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				el = kv.Value
+			}
+			if !pure(info, el) {
+				return false
+			}
+		}
+		return true
+	case *ast.CallExpr:
+		if tv, ok := info.Types[e.Fun]; ok && tv.IsType() && len(e.Args) == 1 {
+			return pure(info, e.Args[0]) // a conversion
+		}
+		if b, ok := typeutil.Callee(info, e).(*types.Builtin); ok && b.Name() == "new" {
+			return true
+		}
+	}
+	return false
 }
 
 // checkDropperCall reports a call, in a function that has the request, of
@@ -493,10 +646,12 @@ func (c *checker) checkDropper(fd *ast.FuncDecl, obj *types.Func, ds []drop, via
 	}
 	var edits []analysis.TextEdit
 	for _, d := range ds {
-		if why := c.unreplaceable(fd, d.v.Arg); why != "" {
+		why, extra := c.unreplaceable(fd, d.v.Arg)
+		if why != "" {
 			setNoFix(why)
 		}
 		edits = append(edits, analysis.TextEdit{Pos: d.v.Arg.Pos(), End: d.v.Arg.End(), NewText: []byte(name)})
+		edits = append(edits, extra...)
 	}
 
 	runner := fd.Name.Name

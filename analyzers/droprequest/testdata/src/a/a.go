@@ -171,11 +171,33 @@ func (s *Server) ServeAmbiguous(req *Request, resp *Response) *Response {
 
 func (s *Server) audit(a, b *Request) {}
 
-// ServeUnusedVar: replacing empty would leave it unused.
+// ServeUnusedVar: replacing empty leaves it unused, so the fix deletes it.
 func (s *Server) ServeUnusedVar(req *Request) *Response {
 	var empty *Request
 	resp := s.handler(req)
-	return s.runAfter(empty, resp) // want `s\.runAfter gets empty \(nil\) instead of the request; pass req, the request ServeUnusedVar received \(which s\.handler received\); no fix: replacing empty would leave it unused`
+	return s.runAfter(empty, resp) // want `s\.runAfter gets empty \(nil\) instead of the request; pass req, the request ServeUnusedVar received \(which s\.handler received\)$`
+}
+
+// ServeUnusedCall: empty's initializer calls a method, so its declaration
+// cannot go and the argument cannot be replaced.
+func (s *Server) ServeUnusedCall(req *Request) *Response {
+	empty := &Request{Path: s.defaultPath()}
+	resp := s.handler(req)
+	return s.runAfter(empty, resp) // want `s\.runAfter gets empty \(a new a\.Request\) instead of the request; pass req, .*; no fix: replacing empty would leave it unused`
+}
+
+func (s *Server) defaultPath() string { return "/" }
+
+// ServeOrigTwice names the stale request in two after-chain calls and
+// nowhere else: replacing both would leave orig unused.
+func (s *Server) ServeOrigTwice(req *Request) *Response {
+	orig := req
+	req2, resp := s.runBefore(req)
+	if resp != nil {
+		return s.runAfter(orig, resp) // want `s\.runAfter gets the stale request orig, from before s\.runBefore; pass req2, .*; no fix: replacing orig here and in its other after-chain calls would leave it unused`
+	}
+	resp = s.handler(req2)
+	return s.runAfter(orig, resp) // want `s\.runAfter gets the stale request orig, from before s\.runBefore; pass req2, .*; no fix: replacing orig here and in its other after-chain calls would leave it unused`
 }
 
 // Legacy's runner has no request to pass; its callers have one.

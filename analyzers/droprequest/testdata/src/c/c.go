@@ -90,6 +90,33 @@ func (s *Server) ServeNewer(req *Request) *Response {
 	return s.runAfter(annotate(req), resp)
 }
 
+// ServeCaptured assigns the request in a closure, so it lives on the heap:
+// its loads are neither made up nor stale.
+func (s *Server) ServeCaptured(req *Request) *Response {
+	rewrite := func() { req = annotate(req) }
+	rewrite()
+	resp := s.handler(req)
+	return s.runAfter(req, resp)
+}
+
+// ServeIter runs its before-chain through a range-over-func iterator (the
+// shape chainlock's fix produces): the loop body assigns req in a closure.
+func (s *Server) ServeIter(req *Request, seq func(func(Before) bool)) *Response {
+	var resp *Response
+	for m := range seq {
+		var next *Request
+		next, resp = m(req)
+		if resp != nil {
+			break
+		}
+		req = next
+	}
+	if resp == nil {
+		resp = s.handler(req)
+	}
+	return s.runAfter(req, resp)
+}
+
 // ServeIndexed runs an indexed after-loop.
 func (s *Server) ServeIndexed(req *Request) *Response {
 	req2, resp := s.runBefore(req)
