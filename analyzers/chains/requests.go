@@ -45,16 +45,16 @@ type AfterCall struct {
 	Name string
 }
 
-// isContext reports whether t is context.Context.
-func isContext(t types.Type) bool {
+// rqIsContext reports whether t is context.Context.
+func rqIsContext(t types.Type) bool {
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
 }
 
-// ctxParam returns the index of sig's first context.Context parameter, or -1.
-func ctxParam(sig *types.Signature) int {
+// rqCtxParam returns the index of sig's first context.Context parameter, or -1.
+func rqCtxParam(sig *types.Signature) int {
 	for i := 0; i < sig.Params().Len(); i++ {
-		if isContext(sig.Params().At(i).Type()) && !(sig.Variadic() && i == sig.Params().Len()-1) {
+		if rqIsContext(sig.Params().At(i).Type()) && !(sig.Variadic() && i == sig.Params().Len()-1) {
 			return i
 		}
 	}
@@ -94,8 +94,8 @@ func (m *Model) AfterCalls(fn ast.Node) []*AfterCall {
 		}
 		if l := elem[call]; l != nil {
 			sig := calledSig(info, call)
-			if i := m.requestParam(sig); i >= 0 && i < len(call.Args) {
-				ac := &AfterCall{Call: call, Loop: l, ReqArg: i, CtxArg: ctxParam(sig),
+			if i := m.afterRequestParam(sig); i >= 0 && i < len(call.Args) {
+				ac := &AfterCall{Call: call, Loop: l, ReqArg: i, CtxArg: rqCtxParam(sig),
 					ReqType: sig.Params().At(i).Type(), Name: "the after-chain " + l.ChainName}
 				if ac.CtxArg >= len(call.Args) {
 					ac.CtxArg = -1
@@ -121,7 +121,7 @@ func (m *Model) AfterCalls(fn ast.Node) []*AfterCall {
 					shift = 1 // T.M(recv, args...)
 				}
 			}
-			if i := ctxParam(sig); i >= 0 && i+shift < len(call.Args) {
+			if i := rqCtxParam(sig); i >= 0 && i+shift < len(call.Args) {
 				ac.CtxArg = i + shift
 			}
 			if rc.ReqParam >= sig.Params().Len() || (sig.Variadic() && rc.ReqParam == sig.Params().Len()-1) {
@@ -139,9 +139,9 @@ func (m *Model) AfterCalls(fn ast.Node) []*AfterCall {
 	return out
 }
 
-// requestParam returns the index of sig's first request parameter when sig
+// afterRequestParam returns the index of sig's first request parameter when sig
 // also takes a response, or -1.
-func (m *Model) requestParam(sig *types.Signature) int {
+func (m *Model) afterRequestParam(sig *types.Signature) int {
 	if sig == nil {
 		return -1
 	}
@@ -946,7 +946,7 @@ func (f *RequestFlow) handlerArg(call *ssa.Call, t types.Type) (ssa.Value, bool)
 // origin fills l.Origin and l.Pos.
 func (f *RequestFlow) origin(l *Latest, t types.Type) {
 	noun := "request"
-	if isContext(t) {
+	if rqIsContext(t) {
 		noun = "context"
 	}
 	switch v := l.Value.(type) {
@@ -1051,7 +1051,7 @@ func (f *RequestFlow) name(l *Latest, in ssa.Instruction) {
 	// variable holds it from the phi's block on, when no assignment to it
 	// stands after that block's start and the block dominates in.
 	if p, isPhi := l.Value.(*ssa.Phi); isPhi && p.Comment != "" && p.Block().Dominates(in.Block()) {
-		if first := firstPos(p.Block()); first.IsValid() {
+		if first := rqFirstPos(p.Block()); first.IsValid() {
 			if scope := f.m.Pass.Pkg.Scope().Innermost(at); scope != nil {
 				if _, obj := scope.LookupParent(p.Comment, at); obj != nil {
 					if pv, _ := obj.(*types.Var); pv != nil && within(pv.Pos(), f.node) && ok(pv, first-1) {
@@ -1114,9 +1114,9 @@ func LatestNames(ls []*Latest) string {
 	return strings.Join(s, ", ")
 }
 
-// firstPos returns the first valid position of b's instructions other
+// rqFirstPos returns the first valid position of b's instructions other
 // than phis (a lifted phi is positioned at its variable's declaration).
-func firstPos(b *ssa.BasicBlock) token.Pos {
+func rqFirstPos(b *ssa.BasicBlock) token.Pos {
 	for _, in := range b.Instrs {
 		if _, isPhi := in.(*ssa.Phi); isPhi {
 			continue
