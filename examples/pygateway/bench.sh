@@ -6,9 +6,9 @@
 # builds both versions, and loads each with wrk on loopback at 1, 2, 4, 16
 # and 64 connections. Prints, per row: req/s, p50/p99 latency, the ratio
 # fixed/before, and per request, read from /debug/gil: python: GIL
-# acquisitions, time inside PyGILState_Ensure (summed over goroutines) and GIL
-# hand-offs between OS threads; lua: time goroutines spent blocked on
-# sync.Mutex (runtime/metrics).
+# acquisitions, time inside PyGILState_Ensure + PyGILState_Release (summed over
+# goroutines) and GIL hand-offs between OS threads; lua: time goroutines spent
+# blocked on sync.Mutex (runtime/metrics).
 #
 # Needs: go, gcc, libpython3-dev, pkg-config, wrk (Debian: apt-get install -y
 # libpython3-dev pkg-config wrk). Environment: DURATION (wrk -d, default 5s),
@@ -101,7 +101,7 @@ load() {
 	acq=- ens=- hand=-
 	if [ -n "$(field acquisitions "$stats")" ] && [ "${req:-0}" -gt 0 ]; then
 		acq=$(awk -v a="$(field acquisitions "$stats")" -v r="$req" 'BEGIN {printf "%.1f", a / r}')
-		ens=$(awk -v a="$(field ensure_ns "$stats")" -v r="$req" 'BEGIN {printf "%.1f", a / r / 1000}')
+		ens=$(awk -v a="$(field ensure_ns "$stats")" -v b="$(field release_ns "$stats")" -v r="$req" 'BEGIN {printf "%.1f", (a + b) / r / 1000}')
 		hand=$(awk -v a="$(field handoffs "$stats")" -v r="$req" 'BEGIN {printf "%.2f", a / r}')
 	elif [ -n "$(field mutex_wait_ns "$stats")" ] && [ "${req:-0}" -gt 0 ]; then
 		ens=$(awk -v a="$(field mutex_wait_ns "$stats")" -v r="$req" 'BEGIN {printf "%.1f", a / r / 1000}')
@@ -126,7 +126,7 @@ for engine in $ENGINES; do
 	echo
 	echo "## $engine: 10 before- + 6 after-middlewares, wrk -d$DURATION, mean of $REPEAT runs each, $(nproc) CPUs"
 	echo
-	echo "| conns | before req/s | fixed req/s | ratio | before p50/p99 µs | fixed p50/p99 µs | lock acq/req before→fixed | µs waiting for the lock/req before→fixed | GIL hand-offs/req before→fixed |"
+	echo "| conns | before req/s | fixed req/s | ratio | before p50/p99 µs | fixed p50/p99 µs | lock acq/req before→fixed | µs in lock+unlock per req before→fixed | GIL hand-offs/req before→fixed |"
 	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for c in $CONNS; do
 		# ABBA order, averaged, so that drift in the machine's load does not

@@ -24,7 +24,8 @@ import (
 //
 // The counters are the evidence for the README: how many times the GIL was
 // taken, the time spent inside PyGILState_Ensure (waiting for the GIL, plus
-// creating a thread state when the OS thread has none), and how often it
+// creating a thread state when the OS thread has none) and inside
+// PyGILState_Release (destroying that thread state), and how often the GIL
 // moved to a different OS thread than the previous holder's.
 type gil struct {
 	state  atomic.Int32 // the holder's PyGILState_STATE
@@ -32,6 +33,7 @@ type gil struct {
 
 	acquisitions atomic.Int64
 	ensureNanos  atomic.Int64
+	releaseNanos atomic.Int64
 	handoffs     atomic.Int64
 }
 
@@ -50,7 +52,10 @@ func (g *gil) Lock() {
 
 // Unlock releases the GIL taken by Lock on this goroutine.
 func (g *gil) Unlock() {
-	C.PyGILState_Release(C.PyGILState_STATE(g.state.Load()))
+	st := C.PyGILState_STATE(g.state.Load())
+	t0 := time.Now()
+	C.PyGILState_Release(st)
+	g.releaseNanos.Add(int64(time.Since(t0)))
 	runtime.UnlockOSThread()
 }
 
@@ -58,15 +63,17 @@ func (g *gil) Unlock() {
 type gilStats struct {
 	Acquisitions int64 `json:"acquisitions"`
 	EnsureNanos  int64 `json:"ensure_ns"`
+	ReleaseNanos int64 `json:"release_ns"`
 	Handoffs     int64 `json:"handoffs"`
 }
 
 func (g *gil) stats() gilStats {
-	return gilStats{g.acquisitions.Load(), g.ensureNanos.Load(), g.handoffs.Load()}
+	return gilStats{g.acquisitions.Load(), g.ensureNanos.Load(), g.releaseNanos.Load(), g.handoffs.Load()}
 }
 
 func (g *gil) reset() {
 	g.acquisitions.Store(0)
 	g.ensureNanos.Store(0)
+	g.releaseNanos.Store(0)
 	g.handoffs.Store(0)
 }
