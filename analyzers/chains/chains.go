@@ -52,6 +52,9 @@ func init() {
 type config struct {
 	req, resp typeSet
 	pairs     []LockPair
+	// pairNames holds the last name component of every configured
+	// function, to skip building qualified names for other calls.
+	pairNames map[string]bool
 }
 
 // A LockPair is a configured acquire/release pair of function names.
@@ -132,6 +135,12 @@ func run(pass *analysis.Pass) (any, error) {
 		withLock:   map[*types.Func]*WithLock{},
 		runsChain:  map[*types.Func]*RunsChain{},
 		runnerOf:   map[ast.Node]*Runner{},
+	}
+	m.cfg.pairNames = map[string]bool{}
+	for _, p := range m.cfg.pairs {
+		for _, n := range []string{p.Acquire, p.Release} {
+			m.cfg.pairNames[n[strings.LastIndex(n, ".")+1:]] = true
+		}
 	}
 	m.findLoops()
 	m.computeFacts()

@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"sort"
+	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -239,20 +241,91 @@ var blockingOS = map[string]bool{
 	"CreateTemp": true, "Chdir": true, "StartProcess": true, "Pipe": true,
 }
 
+// fnFacts is what one walk over a function declaration's body finds.
+type fnFacts struct {
+	decl *ast.FuncDecl
+	obj  *types.Func
+	// block is the direct reason the function may block ("" if none).
+	block string
+	// callees are the package-local functions it calls statically outside
+	// function literals that do not run in it (for MayBlock).
+	callees []*types.Func
+	// sites are its calls (anywhere in its body) of package-local
+	// functions and of imported runners (for RunsChain).
+	sites []callSite
+}
+
+type callSite struct {
+	call   *ast.CallExpr
+	callee *types.Func
+}
+
 // computeFacts computes MayBlock, WithLock and RunsChain for the package's
-// function declarations (to a fixed point over calls within the package)
-// and exports them in source order, and builds Runners.
+// function declarations and exports them in source order, and builds
+// Runners. Each body is walked once; MayBlock and RunsChain then propagate
+// over the package's static call graph by worklist, WithLock (rare: it
+// needs a func parameter) by a fixed point over the functions that have one.
 func (m *Model) computeFacts() {
-	var decls []*ast.FuncDecl
-	var objs []*types.Func
+	var fns []*fnFacts
+	byObj := map[*types.Func]*fnFacts{}
 	for _, f := range m.Pass.Files {
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 				if obj, ok := m.Pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-					decls = append(decls, fd)
-					objs = append(objs, obj)
+					ff := &fnFacts{decl: fd, obj: obj}
+					fns = append(fns, ff)
+					byObj[obj] = ff
 				}
 			}
+		}
+	}
+
+	// WithLock first: LockOp (used below) recognises helpers by it.
+	var withParams []*fnFacts
+	for _, ff := range fns {
+		if hasFuncParam(ff.obj.Signature()) {
+			withParams = append(withParams, ff)
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, ff := range withParams {
+			if _, ok := m.withLock[ff.obj]; !ok {
+				if wl := m.findWithLock(ff.decl, ff.obj); wl != nil {
+					m.withLock[ff.obj] = wl
+					changed = true
+				}
+			}
+		}
+	}
+
+	for _, ff := range fns {
+		m.scanBody(ff, byObj)
+	}
+
+	// MayBlock: from the direct reasons up the reverse call graph.
+	callers := map[*types.Func][]*fnFacts{}
+	for _, ff := range fns {
+		for _, c := range ff.callees {
+			callers[c] = append(callers[c], ff)
+		}
+	}
+	var work []*fnFacts
+	for _, ff := range fns {
+		if ff.block != "" {
+			m.mayBlock[ff.obj] = ff.block
+			work = append(work, ff)
+		}
+	}
+	for len(work) > 0 {
+		ff := work[0]
+		work = work[1:]
+		for _, caller := range callers[ff.obj] {
+			if _, done := m.mayBlock[caller.obj]; done {
+				continue
+			}
+			m.mayBlock[caller.obj] = "calls " + ff.obj.Name() + ", which " + shortReason(m.mayBlock[ff.obj])
+			work = append(work, caller)
 		}
 	}
 
@@ -271,54 +344,191 @@ func (m *Model) computeFacts() {
 		r.Before = r.Before || l.Role == Before
 		r.After = r.After || l.Role == After
 	}
-
-	for changed := true; changed; {
-		changed = false
-		for i, fd := range decls {
-			obj := objs[i]
-			if _, ok := m.mayBlock[obj]; !ok {
-				if r, _, ok := m.StmtMayBlock(fd.Body); ok {
-					m.mayBlock[obj] = r
-					changed = true
+	// Calls of runners make runners, up the reverse call graph.
+	siteCallers := map[*types.Func][]*fnFacts{}
+	work = work[:0]
+	for _, ff := range fns {
+		for _, s := range ff.sites {
+			siteCallers[s.callee] = append(siteCallers[s.callee], ff)
+			if s.callee.Pkg() != m.Pass.Pkg {
+				if rc, ok := m.RunsChainFact(s.callee); ok {
+					m.addRoles(ff, rc.Before, rc.After)
+					work = append(work, ff)
 				}
 			}
-			if _, ok := m.withLock[obj]; !ok {
-				if wl := m.findWithLock(fd, obj); wl != nil {
-					m.withLock[obj] = wl
-					changed = true
-				}
+		}
+		if r := m.runnerOf[ff.decl]; r != nil && (r.Before || r.After) {
+			work = append(work, ff)
+		}
+	}
+	for len(work) > 0 {
+		ff := work[0]
+		work = work[1:]
+		r := m.runnerOf[ff.decl]
+		for _, caller := range siteCallers[ff.obj] {
+			if caller == ff {
+				continue
 			}
-			if m.runnerCalls(fd, obj) {
-				changed = true
+			if m.addRoles(caller, r.Before, r.After) {
+				work = append(work, caller)
 			}
 		}
 	}
-	for _, r := range m.runnerOf {
+	for _, ff := range fns {
+		r := m.runnerOf[ff.decl]
+		if r == nil {
+			continue
+		}
+		for _, s := range ff.sites {
+			if s.callee.Origin() == ff.obj {
+				continue
+			}
+			var cr *Runner
+			if cf := byObj[s.callee]; cf != nil {
+				cr = m.runnerOf[cf.decl]
+			}
+			if cr != nil && (cr.Before || cr.After) {
+				r.Calls = append(r.Calls, s.call)
+			} else if rc, ok := m.RunsChainFact(s.callee); ok && s.callee.Pkg() != m.Pass.Pkg && (rc.Before || rc.After) {
+				r.Calls = append(r.Calls, s.call)
+			}
+		}
 		if r.Obj != nil && (r.Before || r.After) {
 			m.runsChain[r.Obj] = &RunsChain{Before: r.Before, After: r.After, ReqParam: r.ReqParam}
 		}
 	}
 	// Runners in source order.
-	for _, f := range m.Pass.Files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			if r := m.runnerOf[n]; r != nil {
-				m.Runners = append(m.Runners, r)
-			}
+	for _, r := range m.runnerOf {
+		m.Runners = append(m.Runners, r)
+	}
+	sort.Slice(m.Runners, func(i, j int) bool { return m.Runners[i].Func.Pos() < m.Runners[j].Func.Pos() })
+	for _, ff := range fns {
+		if r, ok := m.mayBlock[ff.obj]; ok {
+			m.Pass.ExportObjectFact(ff.obj, &MayBlock{Reason: r})
+		}
+		if wl, ok := m.withLock[ff.obj]; ok {
+			m.Pass.ExportObjectFact(ff.obj, wl)
+		}
+		if rc, ok := m.runsChain[ff.obj]; ok {
+			m.Pass.ExportObjectFact(ff.obj, rc)
+		}
+	}
+}
+
+// addRoles adds roles to ff's runner (creating it); it reports growth.
+func (m *Model) addRoles(ff *fnFacts, before, after bool) bool {
+	r := m.runnerOf[ff.decl]
+	if r == nil {
+		if !before && !after {
+			return false
+		}
+		r = &Runner{Func: ff.decl, Obj: ff.obj, ReqParam: m.reqParam(ff.decl)}
+		m.runnerOf[ff.decl] = r
+	}
+	grew := before && !r.Before || after && !r.After
+	r.Before = r.Before || before
+	r.After = r.After || after
+	return grew
+}
+
+// shortReason keeps propagated reasons to one level of "calls X, which".
+func shortReason(r string) string {
+	if strings.HasPrefix(r, "calls ") && strings.Count(r, ", which ") >= 1 {
+		return "calls " + strings.TrimPrefix(strings.SplitN(r, ", which ", 2)[0], "calls ") + ", which may block"
+	}
+	return r
+}
+
+func hasFuncParam(sig *types.Signature) bool {
+	for v := range sig.Params().Variables() {
+		if _, ok := v.Type().Underlying().(*types.Signature); ok {
 			return true
-		})
-	}
-	for i, obj := range objs {
-		_ = decls[i]
-		if r, ok := m.mayBlock[obj]; ok {
-			m.Pass.ExportObjectFact(obj, &MayBlock{Reason: r})
-		}
-		if wl, ok := m.withLock[obj]; ok {
-			m.Pass.ExportObjectFact(obj, wl)
-		}
-		if rc, ok := m.runsChain[obj]; ok {
-			m.Pass.ExportObjectFact(obj, rc)
 		}
 	}
+	return false
+}
+
+// scanBody walks ff's body once, for its direct blocking reason, its
+// package-local callees and its call sites.
+func (m *Model) scanBody(ff *fnFacts, byObj map[*types.Func]*fnFacts) {
+	info := m.Pass.TypesInfo
+	invoked := map[*ast.FuncLit]bool{}
+	seenCallee := map[*types.Func]bool{}
+	var visit func(n ast.Node, runs bool) bool
+	visit = func(n ast.Node, runs bool) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			if runs && !invoked[n] {
+				// Not run here: its calls still count as call sites.
+				ast.Inspect(n.Body, func(n ast.Node) bool { return visit(n, false) })
+				return false
+			}
+		case *ast.GoStmt:
+			if runs {
+				ast.Inspect(n.Call, func(n ast.Node) bool { return visit(n, false) })
+				return false
+			}
+		case *ast.SendStmt:
+			if runs && ff.block == "" {
+				ff.block = "sends on a channel"
+			}
+		case *ast.UnaryExpr:
+			if runs && n.Op == token.ARROW && ff.block == "" {
+				ff.block = "receives from a channel"
+			}
+		case *ast.SelectStmt:
+			if runs && ff.block == "" && !hasDefault(n) {
+				ff.block = "waits in a select"
+			}
+		case *ast.RangeStmt:
+			if runs && ff.block == "" {
+				if t := info.TypeOf(n.X); t != nil {
+					if _, ok := t.Underlying().(*types.Chan); ok {
+						ff.block = "receives from a channel"
+					}
+				}
+			}
+		case *ast.CallExpr:
+			if lit, ok := ast.Unparen(n.Fun).(*ast.FuncLit); ok {
+				invoked[lit] = true
+				return true
+			}
+			callee, _ := typeutil.Callee(info, n).(*types.Func)
+			if callee != nil {
+				callee = callee.Origin()
+			}
+			if callee != nil && callee.Pkg() == m.Pass.Pkg && byObj[callee] != nil {
+				ff.sites = append(ff.sites, callSite{n, callee})
+				if runs && !seenCallee[callee] {
+					seenCallee[callee] = true
+					ff.callees = append(ff.callees, callee)
+				}
+				if lo, ok := m.LockOp(n); runs && ok && lo.Op != Release && ff.block == "" && lo.Kind != Helper {
+					ff.block = "takes lock " + lo.Name
+				}
+				return true
+			}
+			if callee != nil && callee.Pkg() != nil && callee.Pkg() != m.Pass.Pkg {
+				ff.sites = append(ff.sites, callSite{n, callee})
+			}
+			if runs && ff.block == "" {
+				if r, ok := m.CallMayBlock(n); ok {
+					ff.block = r
+				}
+			}
+		}
+		return true
+	}
+	ast.Inspect(ff.decl.Body, func(n ast.Node) bool { return visit(n, true) })
+}
+
+func hasDefault(s *ast.SelectStmt) bool {
+	for _, c := range s.Body.List {
+		if cc, ok := c.(*ast.CommClause); ok && cc.Comm == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // reqParam returns the index of fn's first request parameter, or -1.
@@ -339,52 +549,6 @@ func (m *Model) reqParam(fn ast.Node) int {
 		i += n
 	}
 	return -1
-}
-
-// runnerCalls makes fd a runner when it calls runners; it reports change.
-func (m *Model) runnerCalls(fd *ast.FuncDecl, obj *types.Func) bool {
-	changed := false
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		callee, _ := typeutil.Callee(m.Pass.TypesInfo, call).(*types.Func)
-		if callee == nil || callee.Origin() == obj {
-			return true
-		}
-		rc, ok := m.RunsChainFact(callee)
-		if !ok && callee.Pkg() == m.Pass.Pkg {
-			// Not yet exported: use the runner being computed.
-			for _, r := range m.runnerOf {
-				if r.Obj == callee.Origin() && (r.Before || r.After) {
-					rc, ok = &RunsChain{Before: r.Before, After: r.After}, true
-				}
-			}
-		}
-		if !ok {
-			return true
-		}
-		r := m.runnerOf[fd]
-		if r == nil {
-			r = &Runner{Func: fd, Obj: obj, ReqParam: m.reqParam(fd)}
-			m.runnerOf[fd] = r
-		}
-		for _, c := range r.Calls {
-			if c == call {
-				return true
-			}
-		}
-		r.Calls = append(r.Calls, call)
-		if (rc.Before && !r.Before) || (rc.After && !r.After) {
-			changed = true
-		}
-		r.Before = r.Before || rc.Before
-		r.After = r.After || rc.After
-		changed = true
-		return true
-	})
-	return changed
 }
 
 // findWithLock recognises a function calling its func parameter p while

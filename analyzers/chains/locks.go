@@ -84,7 +84,7 @@ func (m *Model) LockOp(call *ast.CallExpr) (LockOp, bool) {
 	}
 	callee, _ := typeutil.Callee(info, call).(*types.Func)
 	qname := cgoName(info, fun)
-	if callee != nil && qname == "" {
+	if callee != nil && qname == "" && m.cfg.pairNames[strings.TrimPrefix(callee.Name(), "_Cfunc_")] {
 		qname = funcName(callee)
 	}
 	// Configured pairs first: they may name methods of any type.
@@ -145,6 +145,9 @@ func (m *Model) LockOp(call *ast.CallExpr) (LockOp, bool) {
 			}
 			return mk(Release, Locker)
 		}
+	}
+	if !hasFuncParam(sig) {
+		return LockOp{}, false
 	}
 	if wl, ok := m.WithLockFact(callee); ok && wl.Param < len(call.Args) {
 		return LockOp{Op: Scoped, Kind: Helper, Call: call, Lock: fun, Callee: callee,
