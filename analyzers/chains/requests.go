@@ -204,15 +204,15 @@ type Latest struct {
 	NoExpr string
 }
 
-// Describe returns "req2, the request returned by s.runBefore (which
-// s.handler received)", or the origin alone when the value has no name.
+// Describe returns "req2, the request returned by s.runBefore and the one
+// s.handler got", or the origin alone when the value has no name.
 func (l *Latest) Describe() string {
 	s := l.Origin
 	if l.Expr != "" {
 		s = l.Expr + ", " + s
 	}
 	if l.Handler != "" {
-		s += " (which " + l.Handler + " received)"
+		s += " and the one " + l.Handler + " got"
 	}
 	return s
 }

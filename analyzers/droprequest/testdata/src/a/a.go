@@ -91,7 +91,7 @@ func (s *Server) ServeStale(req *Request) *Response {
 		return s.runAfter(req, resp) // want `s\.runAfter gets the stale request req, from before s\.runBefore; pass req2, the request returned by s\.runBefore`
 	}
 	resp = s.handler(req2)
-	return s.runAfter(req, resp) /* keep me */ // want `s\.runAfter gets the stale request req, from before s\.runBefore; pass req2, the request returned by s\.runBefore \(which s\.handler received\)`
+	return s.runAfter(req, resp) /* keep me */ // want `s\.runAfter gets the stale request req, from before s\.runBefore; pass req2, the request returned by s\.runBefore and the one s\.handler got`
 }
 
 // ServeVars goes through intermediate variables.
@@ -175,7 +175,7 @@ func (s *Server) audit(a, b *Request) {}
 func (s *Server) ServeUnusedVar(req *Request) *Response {
 	var empty *Request
 	resp := s.handler(req)
-	return s.runAfter(empty, resp) // want `s\.runAfter gets empty \(nil\) instead of the request; pass req, the request ServeUnusedVar received \(which s\.handler received\)$`
+	return s.runAfter(empty, resp) // want `s\.runAfter gets empty \(nil\) instead of the request; pass req, the request ServeUnusedVar received and the one s\.handler got$`
 }
 
 // ServeUnusedCall: empty's initializer calls a method, so its declaration

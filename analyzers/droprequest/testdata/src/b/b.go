@@ -6,7 +6,7 @@ import "lib"
 func Serve(c *lib.Chain, req *lib.Request) *lib.Response {
 	req2 := c.RunBefore(req)
 	resp := c.Handler(req2)
-	return c.RunAfter(req, resp) // want `c\.RunAfter gets the stale request req, from before c\.RunBefore; pass req2, the request returned by c\.RunBefore \(which c\.Handler received\)`
+	return c.RunAfter(req, resp) // want `c\.RunAfter gets the stale request req, from before c\.RunBefore; pass req2, the request returned by c\.RunBefore and the one c\.Handler got`
 }
 
 // ServeWrapped goes through lib.Finished, which passes its request on.

@@ -62,7 +62,7 @@ func (s *Server) ServeBranch(req *Request, admin bool) *Response {
 		r = annotate(req)
 	}
 	resp := s.handler(r)
-	return s.runAfter(req, resp) // want `s\.runAfter gets the stale request req, from before annotate; pass r, the request as annotate left it \(which s\.handler received\)`
+	return s.runAfter(req, resp) // want `s\.runAfter gets the stale request req, from before annotate; pass r, the request as annotate left it and the one s\.handler got`
 }
 
 // ServeLoop breaks out of its inline before-chain: the handler runs only
@@ -159,7 +159,7 @@ func (s *CtxServer) Serve(ctx context.Context, req *Request) *Response {
 	ctx2 := context.WithValue(ctx, key{}, "trace-1")
 	resp := s.handler(ctx2, req)
 	for _, m := range s.after {
-		resp = m(ctx, req, resp) // want `the after-chain s\.after gets the stale context ctx, from before context\.WithValue; pass ctx2, the context returned by context\.WithValue \(which s\.handler received\)`
+		resp = m(ctx, req, resp) // want `the after-chain s\.after gets the stale context ctx, from before context\.WithValue; pass ctx2, the context returned by context\.WithValue and the one s\.handler got`
 	}
 	return resp
 }

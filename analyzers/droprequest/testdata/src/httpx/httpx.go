@@ -21,7 +21,7 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2 := r.WithContext(ctx)
 	m.next.ServeHTTP(w, r2)
 	for _, a := range m.after {
-		a(w, r) // want `the after-chain m\.after gets the stale request r, from before r\.WithContext; pass r2, the request returned by r\.WithContext \(which m\.next\.ServeHTTP received\)`
+		a(w, r) // want `the after-chain m\.after gets the stale request r, from before r\.WithContext; pass r2, the request returned by r\.WithContext and the one m\.next\.ServeHTTP got`
 	}
 }
 
