@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -578,10 +579,14 @@ func (c *checker) checkDropper(fd *ast.FuncDecl, obj *types.Func, ds []drop, via
 	if obj.Exported() {
 		setNoFix(obj.Name() + " is exported, so its callers in other packages would break")
 	}
+	var uses []*ast.Ident // in source order, for deterministic messages
 	for id, o := range c.pass.TypesInfo.Uses {
-		if o != obj {
-			continue
+		if o == obj {
+			uses = append(uses, id)
 		}
+	}
+	sort.Slice(uses, func(i, j int) bool { return uses[i].Pos() < uses[j].Pos() })
+	for _, id := range uses {
 		call := c.callOf(id)
 		if call == nil {
 			setNoFix(obj.Name() + " is used as a value at " + c.pass.Fset.Position(id.Pos()).String())
