@@ -140,7 +140,17 @@ func (m *Model) StmtMayBlock(n ast.Node) (string, token.Pos, bool) {
 			}
 			if !def {
 				reason, pos = "waits in a select", n.Pos()
+				return false
 			}
+			// The communications do not block; the bodies may.
+			for _, c := range n.Body.List {
+				for _, st := range c.(*ast.CommClause).Body {
+					if r, p, ok := m.StmtMayBlock(st); ok && reason == "" {
+						reason, pos = r, p
+					}
+				}
+			}
+			return false
 		case *ast.GoStmt:
 			reason, pos = "starts a goroutine", n.Pos()
 		case *ast.RangeStmt:
@@ -479,6 +489,15 @@ func (m *Model) scanBody(ff *fnFacts, byObj map[*types.Func]*fnFacts) {
 		case *ast.SelectStmt:
 			if runs && ff.block == "" && !hasDefault(n) {
 				ff.block = "waits in a select"
+			}
+			if hasDefault(n) {
+				// The communications do not block; the bodies may.
+				for _, c := range n.Body.List {
+					for _, st := range c.(*ast.CommClause).Body {
+						ast.Inspect(st, func(n ast.Node) bool { return visit(n, runs) })
+					}
+				}
+				return false
 			}
 		case *ast.RangeStmt:
 			if runs && ff.block == "" {
