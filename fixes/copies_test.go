@@ -84,9 +84,10 @@ func TestIndependentCopies(t *testing.T) {
 	}
 }
 
-// The same pending import is reused within one fix, and a shadowing local
-// at a later use position forces a fresh name.
-func TestAddImportPositions(t *testing.T) {
+// The name AddImport picks depends on the file, not on where it is used, so
+// that every fix of a file adds the same import: a local anywhere in the
+// file takes the name out.
+func TestAddImportPerFile(t *testing.T) {
 	src := chainHeader + `func run(chain []func(int) int, req int) int {
 	fmt.Println(1)
 	{
@@ -95,34 +96,36 @@ func TestAddImportPositions(t *testing.T) {
 	}
 	return req
 }
+
+func other() {
+Label:
+	for {
+		break Label
+	}
+}
 `
 	pass, f := newPass(t, src)
-	fx, err := Decorate(pass, f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	first := find(f, func(c *ast.CallExpr) bool { return true })
-	var inner *ast.CallExpr
-	ast.Inspect(f, func(n ast.Node) bool {
-		if c, ok := n.(*ast.CallExpr); ok {
-			inner = c // the last call: inside the shadowing block
+	for i := 0; i < 2; i++ {
+		fx, err := Decorate(pass, f)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return true
-	})
-	if got := fx.AddImport(RuntimePath, RuntimeName, first.Pos()); got != "chainruntime" {
-		t.Errorf("AddImport at first call = %q, want chainruntime", got)
-	}
-	if got := fx.AddImport(RuntimePath, RuntimeName, first.Pos()); got != "chainruntime" {
-		t.Errorf("second AddImport = %q, want the pending chainruntime", got)
-	}
-	if got := fx.AddImport(RuntimePath, RuntimeName, inner.Pos()); got != "chainruntime2" {
-		t.Errorf("AddImport inside the shadowing block = %q, want chainruntime2", got)
-	}
-	if got := fx.AddImport("fmt", "fmt", first.Pos()); got != "fmt" {
-		t.Errorf("AddImport(fmt) = %q, want the existing fmt", got)
-	}
-	if got := fx.AddImport("example.com/len", "len", first.Pos()); got != "len2" {
-		t.Errorf("AddImport named after a predeclared name = %q, want len2", got)
+		if got := fx.AddImport(RuntimePath, RuntimeName, first.Pos()); got != "chainruntime2" {
+			t.Errorf("AddImport = %q, want chainruntime2: a local of the file is called chainruntime", got)
+		}
+		if got := fx.AddImport(RuntimePath, RuntimeName); got != "chainruntime2" {
+			t.Errorf("second AddImport = %q, want the pending chainruntime2", got)
+		}
+		if got := fx.AddImport("fmt", "fmt"); got != "fmt" {
+			t.Errorf("AddImport(fmt) = %q, want the existing fmt", got)
+		}
+		if got := fx.AddImport("example.com/len", "len"); got != "len2" {
+			t.Errorf("AddImport named after a predeclared name = %q, want len2", got)
+		}
+		if got := fx.AddImport("example.com/label", "Label"); got != "Label" {
+			t.Errorf("AddImport named after a label = %q, want Label (labels have their own name space)", got)
+		}
 	}
 }
 

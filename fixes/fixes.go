@@ -35,6 +35,7 @@ type File struct {
 	dec   *decorator.Decorator
 	dst   *dst.File
 	added []newImport
+	names map[string]int // see declared
 	done  bool
 }
 
@@ -82,21 +83,24 @@ func (f *File) Ast(n dst.Node) ast.Node {
 	return f.dec.Ast.Nodes[n]
 }
 
-// AddImport returns the name under which code at the positions at (in the
-// original file) can refer to the package with import path p. It reuses an
-// import of p in this file whose name resolves to it at every position in
-// at; otherwise it adds an import of p named want, or want2, want3, ...:
-// the first that is not declared at package level, not an import of this
-// file, not predeclared, and not shadowed at any position in at. The import
-// spec is added by Edits, into the last import block, beside the other
-// non-standard imports.
+// AddImport returns the name under which code in this file can refer to
+// the package with import path p. It reuses an import of p in this file
+// whose name nothing else in the file declares; otherwise it adds an import
+// of p named want, or want2, want3, ...: the first that is not predeclared,
+// not declared at package level, not an import of this file, and not
+// declared anywhere in this file (a local, a parameter, a field), so it can
+// be used anywhere in the file. The choice depends on the file only, never
+// on where the name is used, so that every fix of one file adds the same
+// import with the same edit, which the drivers merge. The positions at,
+// where the name will be used, are accepted for documentation and ignored.
+// The import spec is added by Edits, into the last import block, beside
+// the other non-standard imports.
 func (f *File) AddImport(p, want string, at ...token.Pos) string {
 	for _, imp := range f.added {
-		if imp.path == p && f.unbound(imp.name, at) {
+		if imp.path == p {
 			return imp.name
 		}
 	}
-	info := f.pass.TypesInfo
 	for _, spec := range f.ast.Imports {
 		if ip, err := strconv.Unquote(spec.Path.Value); err != nil || ip != p {
 			continue
@@ -104,12 +108,8 @@ func (f *File) AddImport(p, want string, at ...token.Pos) string {
 		if spec.Name != nil && (spec.Name.Name == "_" || spec.Name.Name == ".") {
 			continue
 		}
-		var pn *types.PkgName
-		if info != nil {
-			pn = info.PkgNameOf(spec)
-		}
-		if pn != nil && f.resolvesTo(pn.Name(), pn, at) {
-			return pn.Name()
+		if name := importName(f.pass, spec); f.pass.TypesInfo != nil && f.declared()[name] == 1 {
+			return name
 		}
 	}
 	for i := 1; ; i++ {
@@ -117,62 +117,44 @@ func (f *File) AddImport(p, want string, at ...token.Pos) string {
 		if i > 1 {
 			name = want + strconv.Itoa(i)
 		}
-		if f.free(name, at) {
+		if f.free(name) {
 			f.added = append(f.added, newImport{p, name})
 			return name
 		}
 	}
 }
 
-// scopeAt returns the innermost scope at pos, or the file scope.
-func (f *File) scopeAt(pos token.Pos) *types.Scope {
+// declared counts the declarations of each name in the file (imports
+// included; labels, in their own name space, not), from type information,
+// or, without it, every identifier of the file.
+func (f *File) declared() map[string]int {
+	if f.names != nil {
+		return f.names
+	}
+	f.names = make(map[string]int)
 	info := f.pass.TypesInfo
-	if info == nil {
-		return nil
-	}
-	fs := info.Scopes[f.ast]
-	if fs == nil || !pos.IsValid() {
-		return fs
-	}
-	if s := fs.Innermost(pos); s != nil {
-		return s
-	}
-	return fs
-}
-
-// resolvesTo reports whether name denotes obj at every position in at.
-func (f *File) resolvesTo(name string, obj types.Object, at []token.Pos) bool {
-	for _, pos := range append([]token.Pos{token.NoPos}, at...) {
-		s := f.scopeAt(pos)
-		if s == nil {
-			return false
+	ast.Inspect(f.ast, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			if info == nil {
+				f.names[n.Name] = 1
+			} else if obj := info.Defs[n]; obj != nil {
+				if _, label := obj.(*types.Label); !label {
+					f.names[n.Name]++
+				}
+			}
+		case *ast.ImportSpec:
+			if n.Name == nil && info != nil {
+				f.names[importName(f.pass, n)]++
+			}
 		}
-		if _, o := s.LookupParent(name, pos); o != obj {
-			return false
-		}
-	}
-	return true
-}
-
-// unbound reports whether name, once imported, is visible at every position
-// in at: no local declaration in scope there hides it.
-func (f *File) unbound(name string, at []token.Pos) bool {
-	fs := f.scopeAt(token.NoPos)
-	for _, pos := range at {
-		s := f.scopeAt(pos)
-		if s == nil || s == fs {
-			continue
-		}
-		if _, o := s.LookupParent(name, pos); o != nil && o.Parent() != fs &&
-			o.Parent() != types.Universe && (f.pass.Pkg == nil || o.Parent() != f.pass.Pkg.Scope()) {
-			return false
-		}
-	}
-	return true
+		return true
+	})
+	return f.names
 }
 
 // free reports whether a new file-level import may be called name.
-func (f *File) free(name string, at []token.Pos) bool {
+func (f *File) free(name string) bool {
 	if !token.IsIdentifier(name) || name == "_" || types.Universe.Lookup(name) != nil {
 		return false
 	}
@@ -184,15 +166,7 @@ func (f *File) free(name string, at []token.Pos) bool {
 	if f.pass.Pkg != nil && f.pass.Pkg.Scope().Lookup(name) != nil {
 		return false
 	}
-	for _, spec := range f.ast.Imports {
-		if importName(f.pass, spec) == name {
-			return false
-		}
-	}
-	if fs := f.scopeAt(token.NoPos); fs != nil && fs.Lookup(name) != nil {
-		return false
-	}
-	return f.unbound(name, at)
+	return f.declared()[name] == 0
 }
 
 // importName is the name spec declares in its file, from type information
