@@ -444,8 +444,9 @@ func TestFixGuardsEndToEnd(t *testing.T) {
 	})
 }
 
-// TestGoFixTool runs Go 1.26's go fix -fixtool=chainlint -diff: the go
-// command drives chainlint through the unitchecker protocol.
+// TestGoFixTool runs Go 1.26's go fix -fixtool=chainlint -diff and go vet
+// -vettool=chainlint -fix: the go command drives chainlint through the
+// unitchecker protocol.
 func TestGoFixTool(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end; skipped with -short")
@@ -458,6 +459,17 @@ func TestGoFixTool(t *testing.T) {
 		t.Errorf("go fix -fixtool -diff: exit %d, want a diff of %s:\n%s%s", r.code, filepath.Base(target), r.stdout, r.stderr)
 	}
 	sameTree(t, before, snapshot(t, dir))
+
+	// go vet -fix applies the same fixes: nothing is left to report.
+	if r := runCmd(t, dir, "go", "vet", "-vettool="+bin, "-fix", "./..."); r.code != 0 {
+		t.Errorf("go vet -vettool -fix: exit %d:\n%s", r.code, r.stderr)
+	}
+	if maps_equal(before, snapshot(t, dir)) {
+		t.Errorf("go vet -vettool -fix changed no file")
+	}
+	if r := runCmd(t, dir, bin, "./..."); r.code != exitOK {
+		t.Errorf("chainlint after go vet -fix: exit %d:\n%s", r.code, r.stderr)
+	}
 }
 
 // TestStd runs chainlint over the whole standard library: no panic, no
