@@ -16,7 +16,7 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, "a", "lib", "b", "httpx", "c")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, "a", "lib", "b", "httpx", "c", "v")
 }
 
 // recorder is an analysistest.Testing that keeps the errors to itself: the
@@ -33,7 +33,7 @@ var wantComment = regexp.MustCompile(`\s*// want .*$`)
 // and runs the analyzer again: what is left is exactly the findings that
 // had no fix, and none of them has one now.
 func TestIdempotent(t *testing.T) {
-	pkgs := []string{"a", "lib", "b", "httpx", "c"}
+	pkgs := []string{"a", "lib", "b", "httpx", "c", "v"}
 	src := filepath.Join(analysistest.TestData(), "src")
 	noFix := map[string]int{}
 	for _, res := range analysistest.Run(&recorder{}, analysistest.TestData(), droprequest.Analyzer, pkgs...) {
