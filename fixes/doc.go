@@ -26,11 +26,12 @@
 //   - dst is not allowed to manage imports: its name guesser takes the last
 //     path element (wrong for chain_runtime, whose package is chainruntime)
 //     and it renames (log1) or regroups existing imports. AddImport reuses
-//     an import of the path when its name (from type information) is visible
-//     at the use positions, else adds one import spec with a name that clashes
-//     with nothing: package-level names, this file's imports, predeclared
-//     names, and the locals in scope at the given positions
-//     (chainruntime2, chainruntime3, ...).
+//     an import of the path when its name (from type information) is
+//     declared nowhere else in the file, else adds one import spec with a
+//     name that clashes with nothing: predeclared and package-level names,
+//     this file's imports, and any name declared in this file, so no local
+//     can shadow it (chainruntime2, chainruntime3, ...). The choice depends
+//     on the file alone, so all fixes of a file add the identical import.
 //   - Only the changed region is edited, so a file that is not gofmt-clean is
 //     not reformatted elsewhere; the changed lines, and unformatted lines
 //     right next to them, come out gofmt-formatted. When a change cannot be
