@@ -23,7 +23,10 @@ import (
 // on a long chain, use [BatchedMax].
 //
 // The iterator does not allocate when l is a pointer (such as &mu); the loop
-// body's closure stays on the caller's stack.
+// body's closure stays on the caller's stack. Its cost over a hand-written
+// loop that locks once is one call of the loop body's closure per element (a
+// few ns): the frame that releases l on a panic needs a defer, and the
+// compiler does not inline functions that defer.
 func Batched[M any](l sync.Locker, chain []M, blocking func(M) bool) iter.Seq2[int, M] {
 	return func(yield func(int, M) bool) {
 		runLocked(l, chain, blocking, 0, yield)

@@ -4,7 +4,7 @@
 #   ./bench.sh                 # -count=6, -benchtime=500ms: about 10 minutes on 2 cores
 #   COUNT=10 BENCHTIME=1s ./bench.sh
 #
-# Writes bench.out (raw go test output, the input of benchstat), prints the
+# Writes bench.txt (raw go test output, the input of benchstat), prints the
 # benchstat tables (one column per implementation), the ratios the targets
 # are stated in, and the top of a mutex profile of the all-sync n=16
 # RunParallel benchmarks (perMiddleware against batched).
@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 count=${COUNT:-6}
 benchtime=${BENCHTIME:-500ms}
-out=${OUT:-bench.out}
+out=${OUT:-bench.txt}
 
 export PATH="$(go env GOPATH)/bin:$PATH"
 if ! command -v benchstat >/dev/null; then
@@ -35,8 +35,8 @@ echo
 # mdtable UNIT SCALE: the medians of one benchstat unit as a markdown table,
 # with the ratios the targets are stated in.
 mdtable() {
-	echo "| shape | n | par | perMiddleware | singleLock | batched | unlocked | perMiddleware ÷ batched | batched ÷ singleLock |"
-	echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
+	echo "| shape | n | par | perMiddleware | singleLock | batched | noDefer | unlocked | perMiddleware ÷ batched | batched ÷ singleLock |"
+	echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
 	benchstat -filter '.name:Chain' -col /impl -format csv "$out" 2>/dev/null | awk -F, -v unit="$1" -v scale="$2" '
 		# benchstat csv: one table per unit, separated by blank lines; each
 		# has a header row naming the implementations (each followed by
@@ -47,8 +47,8 @@ mdtable() {
 		$1 == "" && state == 1 { state = ($2 == unit) ? 2 : 3; next }
 		state == 2 && $1 ~ /^Chain\// {
 			split($1, f, "/"); sub(/^shape=/, "", f[2]); sub(/^n=/, "", f[3]); sub(/^par=/, "", f[4]); sub(/-[0-9]+$/, "", f[4])
-			p = $(col["perMiddleware"]); s = $(col["singleLock"]); b = $(col["batched"]); u = $(col["unlocked"])
-			printf "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f× | %.2f× |\n", f[2], f[3], f[4], p * scale, s * scale, b * scale, u * scale, p / b, b / s
+			p = $(col["perMiddleware"]); s = $(col["singleLock"]); b = $(col["batched"]); d = $(col["noDefer"]); u = $(col["unlocked"])
+			printf "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f× | %.2f× |\n", f[2], f[3], f[4], p * scale, s * scale, b * scale, d * scale, u * scale, p / b, b / s
 		}'
 }
 echo "## Wall time: medians in ns per chain run (sec/op)"

@@ -79,6 +79,7 @@ type After[Req, Resp any] struct {
 // Phase is the part of a chain a step belongs to.
 type Phase uint8
 
+// The phases of a chain run, in order.
 const (
 	PhaseBefore Phase = iota
 	PhaseHandler
