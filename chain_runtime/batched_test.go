@@ -424,3 +424,38 @@ func TestRace(t *testing.T) {
 		t.Errorf("guarded counter %d, want %d", guarded, want)
 	}
 }
+
+// TestBatchedFuncWithSwallowsPanic: a with that recovers the loop body's
+// panic must not make the iterator carry on with the next elements; the
+// runtime then reports the swallowed panic.
+func TestBatchedFuncWithSwallowsPanic(t *testing.T) {
+	c := &countingLocker{t: t}
+	swallowing := func(f func()) {
+		c.Lock()
+		defer c.Unlock()
+		defer func() { _ = recover() }()
+		f()
+	}
+	var ran []string
+	func() {
+		defer func() {
+			r := recover()
+			if r == nil {
+				t.Error("a loop body panic swallowed by with went unreported")
+			}
+		}()
+		for _, e := range chainruntime.BatchedFunc(swallowing, parseChain("ssbs"), elemBlocking) {
+			ran = append(ran, e.name)
+			if e.name == "s0" {
+				panic("boom")
+			}
+		}
+	}()
+	if got := strings.Join(ran, ","); got != "s0" {
+		t.Errorf("ran %s after the panic, want only s0", got)
+	}
+	if c.locks != 1 {
+		t.Errorf("with called %d times, want 1: the iterator went on after the swallowed panic", c.locks)
+	}
+	c.assertReleased(t)
+}
