@@ -352,3 +352,41 @@ var _ = chainruntime.Batched[int]
 		t.Errorf("AddImport = %q, want chainruntime2 (chainruntime is taken)", got)
 	}
 }
+
+// A file with CRLF line endings keeps them, and only the change is edited.
+func TestCRLF(t *testing.T) {
+	lf := chainHeader + `func run(chain []func(int) int, req int) int {
+	for _, m := range chain {
+		mu.Lock()
+		req = m(req)
+		mu.Unlock()
+	}
+	fmt.Println(req)
+	return req
+}
+`
+	src := strings.ReplaceAll(lf, "\n", "\r\n")
+	pass, f := newPass(t, src)
+	fx, err := Decorate(pass, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch(t, pass, f, fx)
+	edits, err := fx.Edits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(edits) > 3 {
+		t.Errorf("%d edits, want at most 3", len(edits))
+	}
+	got := apply(t, pass.Fset, src, edits)
+	want := strings.ReplaceAll(strings.NewReplacer(
+		"\t\"sync\"\n", "\t\"sync\"\n\n\tchainruntime \"github.com/chainlint/chainlint/chain_runtime\"\n",
+		"range chain {", "range chainruntime.Batched(&mu, chain, nil) {",
+		"\t\tmu.Lock()\n", "",
+		"\t\tmu.Unlock()\n", "",
+	).Replace(lf), "\n", "\r\n")
+	if got != want {
+		t.Errorf("got:\n%q\nwant:\n%q", got, want)
+	}
+}

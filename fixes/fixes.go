@@ -236,6 +236,11 @@ func (f *File) Edits() ([]analysis.TextEdit, error) {
 			return nil, err
 		}
 	}
+	if bytes.Contains(src, []byte("\r\n")) {
+		// Keep a file's CRLF line endings: compare and edit in them.
+		base = bytes.ReplaceAll(base, []byte("\n"), []byte("\r\n"))
+		after = bytes.ReplaceAll(after, []byte("\n"), []byte("\r\n"))
+	}
 	return placeEdits(f.tok, string(src), string(base), string(after))
 }
 
@@ -361,7 +366,7 @@ func placeEdits(tok *token.File, src, base, after string) ([]analysis.TextEdit, 
 			last = tok.Offset(e.End)
 		}
 		b.WriteString(src[last:])
-		if got, err := format.Source([]byte(b.String())); err != nil || string(got) != after {
+		if got, err := format.Source([]byte(b.String())); err != nil || string(got) != strings.ReplaceAll(after, "\r\n", "\n") {
 			return nil, errors.New("fixes: cannot place the change on the original lines; gofmt the file first")
 		}
 	}
