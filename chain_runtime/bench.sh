@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the benchmark tables of chain_runtime/README.md.
 #
-#   ./bench.sh                 # -count=6, -benchtime=500ms: about 10 minutes on 2 cores
+#   ./bench.sh                 # -count=6, -benchtime=500ms: about 12 minutes on 2 cores
 #   COUNT=10 BENCHTIME=1s ./bench.sh
 #
 # Writes bench.txt (raw go test output, the input of benchstat), prints the
