@@ -17,7 +17,7 @@
 //     it names, for its own name (a directive naming an analyzer that is not
 //     running is left alone, as staticcheck does);
 //   - an unknown name (a typo such as chainlok): the known analyzer whose
-//     name is closest, with a "did you mean";
+//     name is closest, with a "did you mean" when it is close;
 //   - no name at all: every analyzer that has a diagnostic on the lines the
 //     directive would cover (the user evidently meant it), else chainlock.
 //
@@ -128,7 +128,11 @@ func (r *Reporter) Finish() {
 		}
 		for _, n := range ig.names {
 			if !slices.Contains(Names, n) && closest(n) == name {
-				r.pass.Reportf(ig.pos, "%s names unknown analyzer %q; did you mean %q?", Prefix, n, name)
+				if distance(n, name) <= len(name)/3 {
+					r.pass.Reportf(ig.pos, "%s names unknown analyzer %q; did you mean %q?", Prefix, n, name)
+				} else {
+					r.pass.Reportf(ig.pos, "%s names unknown analyzer %q; the analyzers are %s", Prefix, n, strings.Join(Names, ", "))
+				}
 			}
 		}
 		switch {

@@ -86,3 +86,9 @@ func twoCallsOneLine() {
 	//chainlint:ignore chainlock both calls on the next line
 	both(lockbad, func() { lockbad() })
 }
+
+func farFromAnyName() {
+	// want +1 `names unknown analyzer "cl"; the analyzers are chainlock, droprequest, skipafter`
+	//chainlint:ignore cl not close to any name; closest to chainlock, which reports it
+	ok()
+}
