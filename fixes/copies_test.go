@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"go/ast"
 	"go/format"
+	"go/token"
 	"math/rand"
 	"strings"
 	"testing"
@@ -389,4 +390,76 @@ func TestCRLF(t *testing.T) {
 	if got != want {
 		t.Errorf("got:\n%q\nwant:\n%q", got, want)
 	}
+}
+
+// Two fixes of one file that both need the runtime add the identical import
+// edit, which drivers coalesce: together they give one import.
+func TestTwoFixesOneImport(t *testing.T) {
+	loop := `	for _, m := range chain {
+		mu.Lock()
+		req = m(req)
+		mu.Unlock()
+	}
+	return req
+}
+`
+	src := "package a\n\nimport \"sync\"\n\nvar mu sync.Mutex\n\n" +
+		"func run(chain []func(int) int, req int) int {\n" + loop + "\n" +
+		"func run2(chain []func(int) int, req int) int {\n\tchainruntime := 1\n\t_ = chainruntime\n" + loop
+	pass, f := newPass(t, src)
+	var all []analysis.TextEdit
+	var loops []*ast.RangeStmt
+	ast.Inspect(f, func(n ast.Node) bool {
+		if r, ok := n.(*ast.RangeStmt); ok {
+			loops = append(loops, r)
+		}
+		return true
+	})
+	for _, l := range loops {
+		fx, err := Decorate(pass, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fx.AddImport(RuntimePath, RuntimeName, l.Pos())
+		dl := fx.Node(l).(*dst.RangeStmt)
+		dl.X = &dst.CallExpr{
+			Fun:  &dst.SelectorExpr{X: dst.NewIdent(name), Sel: dst.NewIdent("Batched")},
+			Args: []dst.Expr{&dst.UnaryExpr{Op: token.AND, X: dst.NewIdent("mu")}, dl.X, dst.NewIdent("nil")},
+		}
+		for _, s := range l.Body.List {
+			if es, ok := s.(*ast.ExprStmt); ok {
+				if c, ok := es.X.(*ast.CallExpr); ok && len(c.Args) == 0 {
+					if err := fx.Replace(s); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		edits, err := fx.Edits()
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, edits...)
+	}
+	// Coalesce identical edits, as the drivers do.
+	var merged []analysis.TextEdit
+	for _, e := range all {
+		dup := false
+		for _, m := range merged {
+			if m.Pos == e.Pos && m.End == e.End && string(m.NewText) == string(e.NewText) {
+				dup = true
+			}
+		}
+		if !dup {
+			merged = append(merged, e)
+		}
+	}
+	got := apply(t, pass.Fset, src, merged)
+	if n := strings.Count(got, "chain_runtime\""); n != 1 {
+		t.Errorf("%d imports of the runtime, want 1:\n%s", n, got)
+	}
+	if n := strings.Count(got, "chainruntime2.Batched(&mu, chain, nil)"); n != 2 {
+		t.Errorf("%d loops batched through chainruntime2, want 2:\n%s", n, got)
+	}
+	newPass(t, got) // it type-checks
 }
