@@ -83,3 +83,20 @@ func (r *Runner) RunSteps(req *Request) *Request {
 	}
 	return req
 }
+
+// withLock runs f holding r.Lock: a callback-style lock helper.
+func (r *Runner) withLock(f func()) {
+	r.Lock.Lock()
+	defer r.Lock.Unlock()
+	f()
+}
+
+// RunFuncsHelper runs the all-synchronous chain through the helper.
+func (r *Runner) RunFuncsHelper(req *Request) *Request {
+	for _, m := range r.Funcs {
+		r.withLock(func() {
+			req = m(req)
+		})
+	}
+	return req
+}

@@ -65,3 +65,14 @@ func TestStepsOrder(t *testing.T) {
 		t.Fatal("lock still held after the chain")
 	}
 }
+
+func TestFuncsHelperOrder(t *testing.T) {
+	r := newFuncs(t)
+	got := r.RunFuncsHelper(&Request{Path: "/"})
+	if want := []string{"auth", "cors", "rewrite"}; !slices.Equal(got.Trail, want) {
+		t.Fatalf("trail = %v, want %v", got.Trail, want)
+	}
+	if r.Lock.Held() {
+		t.Fatal("lock still held after the chain")
+	}
+}

@@ -16,4 +16,9 @@ func TestAcquisitionsAfterFix(t *testing.T) {
 	if got := s.Lock.Acquisitions(); got != 2 {
 		t.Errorf("mixed chain sync,sync,async,sync,sync: %d acquisitions, want 2 (one per synchronous run)", got)
 	}
+	h := newFuncs(t)
+	h.RunFuncsHelper(&Request{})
+	if got := h.Lock.Acquisitions(); got != 1 {
+		t.Errorf("all-sync chain of 3 through a with-lock helper: %d acquisitions, want 1", got)
+	}
 }

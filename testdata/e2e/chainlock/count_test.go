@@ -16,4 +16,9 @@ func TestAcquisitionsBeforeFix(t *testing.T) {
 	if got := s.Lock.Acquisitions(); got != 4 {
 		t.Errorf("mixed chain sync,sync,async,sync,sync: %d acquisitions, want 4", got)
 	}
+	h := newFuncs(t)
+	h.RunFuncsHelper(&Request{})
+	if got := h.Lock.Acquisitions(); got != 3 {
+		t.Errorf("all-sync chain of 3 through a with-lock helper: %d acquisitions, want 3", got)
+	}
 }
