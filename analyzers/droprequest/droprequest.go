@@ -57,6 +57,9 @@ type checker struct {
 	// replaced counts, per variable, the arguments naming it that some
 	// diagnostic of this pass replaces.
 	replaced map[*types.Var]int
+	// group holds, per variable, the replacements of the arguments naming
+	// it that diagnostics of this pass can offer.
+	group map[*types.Var][]analysis.TextEdit
 }
 
 // replacing records that a diagnostic replaces arg.
@@ -72,7 +75,7 @@ func run(pass *analysis.Pass) (any, error) {
 	m := pass.ResultOf[chains.Analyzer].(*chains.Model)
 	c := &checker{pass: pass, m: m, r: directive.NewReporter(pass),
 		encl: map[*ast.CallExpr]ast.Node{}, flows: map[ast.Node]*chains.RequestFlow{},
-		replaced: map[*types.Var]int{}}
+		replaced: map[*types.Var]int{}, group: map[*types.Var][]analysis.TextEdit{}}
 	var funcs []ast.Node
 	var visit func(root, cur ast.Node)
 	visit = func(root, cur ast.Node) {
@@ -163,6 +166,13 @@ func run(pass *analysis.Pass) (any, error) {
 	// whose last uses all get replaced is seen as such.
 	for _, p := range reports {
 		c.replacing(p.v.Arg)
+		if l := p.v.Latest; l != nil && l.Expr != "" {
+			if id, ok := ast.Unparen(p.v.Arg).(*ast.Ident); ok {
+				if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
+					c.group[v] = append(c.group[v], analysis.TextEdit{Pos: id.Pos(), End: id.End(), NewText: []byte(l.Expr)})
+				}
+			}
+		}
 	}
 	for _, p := range reports {
 		if p.noun == "" {
@@ -344,11 +354,23 @@ func (c *checker) unreplaceable(fn ast.Node, arg ast.Expr) (string, []analysis.T
 	if uses >= c.replaced[v] {
 		return "", nil // used elsewhere, by code no fix replaces
 	}
+	// Every use of v is an argument some diagnostic replaces: each of
+	// their fixes replaces them all and deletes the declaration (identical
+	// edit sets, applied once when several fixes are).
+	var extra []analysis.TextEdit
 	if c.replaced[v] > 1 {
-		return "replacing " + id.Name + " here and in its other after-chain calls would leave it unused", nil
+		g := c.group[v]
+		if len(g) != c.replaced[v] {
+			return "replacing " + id.Name + " here and in its other after-chain calls would leave it unused", nil
+		}
+		for _, e := range g {
+			if e.Pos != id.Pos() {
+				extra = append(extra, e)
+			}
+		}
 	}
 	if edits := c.deleteDecl(fn, v); edits != nil {
-		return "", edits
+		return "", append(extra, edits...)
 	}
 	return "replacing " + id.Name + " would leave it unused", nil
 }
@@ -667,7 +689,7 @@ func (c *checker) checkDropper(fd *ast.FuncDecl, obj *types.Func, ds []drop, via
 	d := analysis.Diagnostic{Pos: fd.Name.Pos(), End: fd.Name.End()}
 	if via != nil {
 		msg = fmt.Sprintf("%s runs the after-chain %s through %s without a request: its middlewares take a %s but get none; add a request parameter",
-			runner, fact.Chain, via.Name, fact.ReqType)
+			runner, fact.Chain, via.Name, c.localType(fact.ReqType))
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: via.Call.Pos(), End: via.Call.End(), Message: via.Name + " takes no request"})
 	} else {
 		what := ds[0].v.ArgText
@@ -711,6 +733,16 @@ func (c *checker) checkDropper(fd *ast.FuncDecl, obj *types.Func, ds []drop, via
 		TextEdits: edits,
 	}}
 	c.r.Report(d)
+}
+
+// localType drops this package's qualifier from a type printed by
+// typeString ("*c.Request" in package c is "*Request").
+func (c *checker) localType(s string) string {
+	stars := strings.TrimLeft(s, "*")
+	if rest, ok := strings.CutPrefix(stars, c.pass.Pkg.Name()+"."); ok {
+		return s[:len(s)-len(stars)] + rest
+	}
+	return s
 }
 
 func (c *checker) pos(n ast.Node) string {

@@ -189,15 +189,15 @@ func (s *Server) ServeUnusedCall(req *Request) *Response {
 func (s *Server) defaultPath() string { return "/" }
 
 // ServeOrigTwice names the stale request in two after-chain calls and
-// nowhere else: replacing both would leave orig unused.
+// nowhere else: each fix replaces both and deletes orig.
 func (s *Server) ServeOrigTwice(req *Request) *Response {
 	orig := req
 	req2, resp := s.runBefore(req)
 	if resp != nil {
-		return s.runAfter(orig, resp) // want `s\.runAfter gets the stale request orig, from before s\.runBefore; pass req2, .*; no fix: replacing orig here and in its other after-chain calls would leave it unused`
+		return s.runAfter(orig, resp) // want `s\.runAfter gets the stale request orig, from before s\.runBefore; pass req2, the request returned by s\.runBefore( and the one s\.handler got)?$`
 	}
 	resp = s.handler(req2)
-	return s.runAfter(orig, resp) // want `s\.runAfter gets the stale request orig, from before s\.runBefore; pass req2, .*; no fix: replacing orig here and in its other after-chain calls would leave it unused`
+	return s.runAfter(orig, resp) // want `s\.runAfter gets the stale request orig, from before s\.runBefore; pass req2, the request returned by s\.runBefore( and the one s\.handler got)?$`
 }
 
 // Legacy's runner has no request to pass; its callers have one.

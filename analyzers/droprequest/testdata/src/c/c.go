@@ -239,7 +239,7 @@ func (x *Relay) inner(resp *Response) *Response { // want inner:`dropsRequest\(x
 	return resp
 }
 
-func (x *Relay) outer(resp *Response) *Response { // want `x\.outer runs the after-chain x\.after through x\.inner without a request: its middlewares take a \*c\.Request but get none; add a request parameter \(no fix: x\.inner, which it calls, takes no request either\)` outer:`dropsRequest\(x\.after, \*c\.Request\)`
+func (x *Relay) outer(resp *Response) *Response { // want `x\.outer runs the after-chain x\.after through x\.inner without a request: its middlewares take a \*Request but get none; add a request parameter \(no fix: x\.inner, which it calls, takes no request either\)` outer:`dropsRequest\(x\.after, \*c\.Request\)`
 	return x.inner(resp)
 }
 
