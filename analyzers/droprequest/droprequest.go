@@ -253,8 +253,8 @@ func (c *checker) reportFabricated(fn ast.Node, ac *chains.AfterCall, v *chains.
 	c.reportReplace(fn, ac, v, msg)
 }
 
-// reportStale reports a request (or context) from before a rewrite the current request
-// went through.
+// reportStale reports a request (or context) from before a rewrite that
+// the current one went through.
 func (c *checker) reportStale(fn ast.Node, ac *chains.AfterCall, v *chains.Verdict, noun string) {
 	msg := fmt.Sprintf("%s gets the stale %s %s, from before %s", ac.Name, noun, v.ArgText, v.Step)
 	c.reportReplace(fn, ac, v, msg)
