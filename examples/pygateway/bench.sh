@@ -51,7 +51,7 @@ echo "# chainlint -fix on the copy"
 (cd "$tmp/fixed" && { "$tmp/chainlint" -fix ./... || [ $? -eq 3 ]; })
 (cd "$tmp" && diff -ru before fixed | grep -v '^Only in' || true)
 echo "# chainlint on the fixed copy (expect no findings)"
-(cd "$tmp/fixed" && "$tmp/chainlint" ./... && echo "clean")
+if (cd "$tmp/fixed" && "$tmp/chainlint" ./...); then echo "clean"; else echo "WARNING: chainlint still reports findings on the fixed copy"; fi
 
 for v in before fixed; do
 	(cd "$tmp/$v" && go build -o "$tmp/gw-$v" .)
