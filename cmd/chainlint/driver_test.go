@@ -373,3 +373,36 @@ func TestApplyEditsRefusesBrokenCode(t *testing.T) {
 		t.Errorf("applyEdits on a file that is not gofmt-clean: %q, %v", got, err)
 	}
 }
+
+func TestSelectAnalyzers(t *testing.T) {
+	a := &analysis.Analyzer{Name: "x"}
+	b := &analysis.Analyzer{Name: "y"}
+	c := &analysis.Analyzer{Name: "z"}
+	all := []*analysis.Analyzer{a, b, c}
+	names := func(as []*analysis.Analyzer) string {
+		var s []string
+		for _, x := range as {
+			s = append(s, x.Name)
+		}
+		return strings.Join(s, ",")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "x,y,z"},
+		{[]string{"-y"}, "y"},              // -NAME: only those
+		{[]string{"-x", "-z=true"}, "x,z"}, //
+		{[]string{"-y=false"}, "x,z"},      // -NAME=false: all but those
+		{[]string{"-x", "-y=false"}, "x"},  // true wins over false
+	} {
+		var o options
+		fs, enabled := newFlagSet("chainlint", &o, all, &bytes.Buffer{})
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(selectAnalyzers(all, enabled)); got != tc.want {
+			t.Errorf("%v: ran %s, want %s", tc.args, got, tc.want)
+		}
+	}
+}
