@@ -70,10 +70,14 @@ func findAnon(f *ssa.Function, lit *ast.FuncLit) *ssa.Function {
 		return nil
 	}
 	for _, a := range f.AnonFuncs {
-		if a.Syntax() == lit {
+		syn := a.Syntax()
+		if syn == nil {
+			continue
+		}
+		if syn == lit {
 			return a
 		}
-		if within(lit.Pos(), a.Syntax()) {
+		if within(lit.Pos(), syn) {
 			return findAnon(a, lit)
 		}
 	}
