@@ -406,3 +406,13 @@ func TestSelectAnalyzers(t *testing.T) {
 		}
 	}
 }
+
+func TestContextLines(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, oldModule)
+	r := runIn(t, dir, "-c=1", "./a")
+	want := "a.go:4:6: function old should be named renamed (renamer)\n3\t// old does nothing.\n4\tfunc old() {}\n5\t\n"
+	if r.code != exitFindings || !strings.Contains(r.stderr, want) {
+		t.Errorf("-c=1: exit %d, want the line and one line of context around it:\n%s", r.code, r.stderr)
+	}
+}
