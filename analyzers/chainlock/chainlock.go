@@ -286,6 +286,10 @@ func (c *checker) report(l *chains.Loop, sec *section, mixed bool) {
 	c.r.Report(d)
 }
 
+// runtimeName stands for the runtime's import name in plan.lockArg until
+// fix knows it.
+const runtimeName = "\x00runtime"
+
 // plan says how to rewrite the loop, or why it cannot be.
 type plan struct {
 	fun      string // Batched or BatchedFunc
@@ -313,7 +317,24 @@ func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string)
 	case chains.Semaphore:
 		return nil, "the runtime has no adapter for a semaphore (Acquire takes a context and can fail); wrap it in a type with Lock and Unlock methods and range over chainruntime.Batched"
 	case chains.Pair:
-		return nil, "the runtime has no adapter for the configured pair " + lock.Pair.Acquire + ":" + lock.Pair.Release + " (a release may need the acquire's state); wrap it in a type with Lock and Unlock methods and range over chainruntime.Batched"
+		// A stateless pair (the acquisition's result unused, a release
+		// without arguments) adapts with chainruntime.Locker; a pair
+		// whose release needs the acquisition's state does not.
+		_, ok1 := sec.list[sec.ai].(*ast.ExprStmt)
+		relStmt, ok2 := sec.list[sec.ri].(*ast.ExprStmt)
+		if !ok1 || !ok2 || sec.closure != nil {
+			return nil, "the runtime has no adapter for the configured pair " + lock.Pair.Acquire + ":" + lock.Pair.Release + " when the release needs the acquisition's state; wrap it in a type with Lock and Unlock methods and range over chainruntime.Batched"
+		}
+		relCall := ast.Unparen(relStmt.X).(*ast.CallExpr)
+		if len(relCall.Args) != 0 {
+			return nil, "the runtime has no adapter for the configured pair " + lock.Pair.Acquire + ":" + lock.Pair.Release + " when the release takes arguments; wrap it in a type with Lock and Unlock methods and range over chainruntime.Batched"
+		}
+		for _, a := range lock.Call.Args {
+			if tv, ok := info.Types[a]; !ok || tv.Value == nil {
+				return nil, "the acquisition " + c.text(lock.Call) + " takes a non-constant argument; wrap the pair in a type with Lock and Unlock methods and range over chainruntime.Batched"
+			}
+		}
+		p.lockArg = fmt.Sprintf("%s.Locker(func() { %s }, func() { %s })", runtimeName, c.text(lock.Call), c.text(relCall))
 	case chains.Helper:
 		if mixed {
 			return nil, "a mixed chain under a with-lock helper is not rewritten; use chainruntime.BatchedFunc with a blocking predicate by hand"
@@ -718,7 +739,8 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 		return analysis.SuggestedFix{}, err
 	}
 	rt := f.AddImport(fixes.RuntimePath, fixes.RuntimeName, l.Stmt.Pos())
-	call, err := parseExpr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, p.lockArg, c.text(l.Chain), p.pred))
+	lockArg := strings.ReplaceAll(p.lockArg, runtimeName, rt)
+	call, err := parseExpr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, c.text(l.Chain), p.pred))
 	if err != nil {
 		return analysis.SuggestedFix{}, err
 	}

@@ -25,3 +25,14 @@ func TestFactsAndSkips(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), chains.Analyzer, "gil")
 	analysistest.Run(t, analysistest.TestData(), chainlock.Analyzer, "gen", "old")
 }
+
+// TestConfiguredPairs configures acquire/release pairs of package interp.
+func TestConfiguredPairs(t *testing.T) {
+	const name = "lock-pairs"
+	old := chains.Analyzer.Flags.Lookup(name).Value.String()
+	if err := chains.Analyzer.Flags.Set(name, "interp.Enter:interp.Leave,interp.Save:interp.Restore,interp.Acquire:interp.ReleaseAll"); err != nil {
+		t.Fatal(err)
+	}
+	defer chains.Analyzer.Flags.Set(name, old)
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), chainlock.Analyzer, "pairs")
+}

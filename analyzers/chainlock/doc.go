@@ -61,8 +61,11 @@ under the lock (everything in the loop body outside the critical section)
 must not block or operate a lock (no channel operation, select, go
 statement, or call that may block by fact); the file's Go version must be
 at least go1.23 (range over func); the lock must be one the runtime can
-take (semaphores and configured pairs are reported without a fix: wrap them
-in a type with Lock and Unlock methods); a reverse loop is not rewritten.
+take: a stateless configured pair (interp.Enter()/interp.Leave()) is adapted
+with chainruntime.Locker, while semaphores and pairs whose release needs the
+acquisition's state (the GIL's PyGILState_Ensure/PyGILState_Release) are
+reported without a fix (wrap them in a type with Lock and Unlock methods);
+a reverse loop is not rewritten.
 Otherwise the message says what stands in the way.
 
 Flags: those of the chains analyzer (-chains.lock-pairs,
