@@ -22,6 +22,9 @@ step "runtime: tests with the race detector"
 step "tool: tests (analyzers, fixes, command, end-to-end)"
 go test -count=1 ./...
 
+step "the README's first command: demo.sh on the bundled example"
+bash demo.sh
+
 if [ -d examples/pygateway ]; then
 	step "examples/pygateway: tests and a short benchmark"
 	(cd examples/pygateway && go vet ./... && go test -count=1 -bench=. -benchtime=200x ./...)
