@@ -58,7 +58,13 @@ finalizers):
 
 For a return inside an inline before-chain loop, the fix turns "return r"
 into "resp = r; break" (declaring resp above the loop when the handler code
-declared it) and guards the handler code with "if resp == nil". A
+declared it) and guards the handler code with "if resp == nil". A response
+the loop declares under the handler's name (next, resp := m(req), or var
+resp *Response) becomes that hoisted resp; that needs resp to be nil
+whenever the loop goes on (assigned in one place, right before its nil
+check) and neither captured by a function literal nor addressed. No fix
+when the loop declares another variable of that name, which would hide the
+hoisted one. A
 short-circuit signalled by a flag (resp, done := s.runBefore(req); if done
 { return resp }) gets the negated condition as its guard.
 

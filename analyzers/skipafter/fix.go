@@ -33,7 +33,10 @@ import (
 // the syntax: the handler code sits between the short-circuit and the
 // first common-path call in one block, carries no label or goto, and the
 // common path uses no variable the handler code declares other than the
-// response.
+// response. In the loop form, "resp = r" must reach the hoisted resp (no
+// declaration in the loop hides it), and a loop-local response that
+// becomes the hoisted one must be nil whenever the loop goes on (see
+// nilAfterCheck).
 func suggestFix(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) (fix *analysis.SuggestedFix, why string) {
 	defer func() {
 		// A decorated node missing for an original one would be a bug
@@ -180,6 +183,11 @@ func (fx *fixer) runnerElse(block *ast.BlockStmt, ifs *ast.IfStmt, i, j int, han
 	if why != "" {
 		return why
 	}
+	// "w = v" in the if and the handler's assignments in its else must
+	// reach the hoisted w, not a w of the if statement's init.
+	if o := fx.loopShadow(ifs, ifs.Body.Pos(), w.Name(), nil); o != nil {
+		return fmt.Sprintf("the if statement around the return declares a %s of its own, which would hide the hoisted response %s", o.Name(), w.Name())
+	}
 	if why := fx.decorate(); why != "" {
 		return why
 	}
@@ -209,7 +217,9 @@ func (fx *fixer) runnerElse(block *ast.BlockStmt, ifs *ast.IfStmt, i, j int, han
 
 // inline handles "return r" inside a before-chain loop: it becomes
 // "resp = r; break" (or "break" when r is resp), and the handler code
-// after the loop is guarded by "if resp == nil".
+// after the loop is guarded by "if resp == nil". A loop-local r named
+// resp loses its declaration (":=" becomes "=", "var resp T = v" becomes
+// "resp = v", "var resp T" goes), so that r is the hoisted resp.
 func (fx *fixer) inline() string {
 	ret := fx.sc.Return
 	loop := fx.sc.Loop
@@ -277,25 +287,40 @@ func (fx *fixer) inline() string {
 	if why := fx.checkTail(block.List[j:], handler, w.Name(), x.Name()); why != "" {
 		return why
 	}
-	// "next, resp := m(req)" in the loop would shadow the hoisted resp:
-	// it becomes an assignment to it.
-	var xDef *ast.AssignStmt
-	var xBlock *ast.BlockStmt
-	if x != w && x.Name() == w.Name() {
-		xDef = findDefine(fx.info, loop.Body, x)
-		if xDef == nil {
-			return fmt.Sprintf("the short-circuit response %s is declared in a way the fix cannot turn into an assignment", x.Name())
+	// A loop-local x named like the hoisted w ("next, resp := m(req)" or
+	// "var resp *Response" in the loop) would shadow it: its declaration
+	// goes, so that x becomes w.
+	convert := x != w && x.Name() == w.Name()
+	if convert {
+		if !contains(loop.Stmt, x.Pos()) {
+			return fmt.Sprintf("the short-circuit response %s is declared before %s and again after it", x.Name(), loop.ChainName)
 		}
-		p, _ := astutil.PathEnclosingInterval(fx.file, xDef.Pos(), xDef.End())
-		switch parent := p[1].(type) {
-		case *ast.BlockStmt:
-			xBlock = parent
-		case *ast.IfStmt:
-			if len(definedBy(fx.info, xDef)) > 1 {
-				return fmt.Sprintf("the if statement that declares %s declares more", x.Name())
-			}
-		default:
-			return fmt.Sprintf("the short-circuit response %s is declared in a way the fix cannot turn into an assignment", x.Name())
+		if !types.Identical(x.Type(), w.Type()) {
+			return fmt.Sprintf("the short-circuit response %s has type %s, the handler's %s has type %s", x.Name(), x.Type(), w.Name(), w.Type())
+		}
+	}
+	// What "w = x; break" (or "break") assigns must be the w the common
+	// path reads: no declaration inside the loop may hide it.
+	var skip types.Object
+	if convert {
+		skip = x
+	}
+	if o := fx.loopShadow(loop.Stmt, ret.Pos(), w.Name(), skip); o != nil {
+		return fmt.Sprintf("the before-chain loop declares a %s of its own (line %d), which would hide the hoisted response %s",
+			o.Name(), fx.pass.Fset.Position(o.Pos()).Line, w.Name())
+	}
+	// When x itself becomes the variable the guard tests, it must be nil
+	// whenever the loop goes on or ends without a short-circuit.
+	if convert || w == x {
+		if why := fx.nilAfterCheck(loop, ifs, x); why != "" {
+			return why
+		}
+	}
+	var xDecl ast.Stmt
+	var xBlock *ast.BlockStmt
+	if convert {
+		if xDecl, xBlock, why = fx.loopDecl(loop, x); why != "" {
+			return why
 		}
 	}
 	typ := ""
@@ -315,15 +340,25 @@ func (fx *fixer) inline() string {
 	if why != "" {
 		return why
 	}
-	if xDef != nil {
-		outer := map[string]bool{w.Name(): true}
-		conv, why := fx.convertDefine(xDef, outer)
-		if why != "" {
-			return why
+	if xDecl != nil {
+		var conv []dst.Stmt
+		if as, ok := xDecl.(*ast.AssignStmt); ok {
+			if conv, why = fx.convertDefine(as, map[string]bool{w.Name(): true}); why != "" {
+				return why
+			}
+		} else {
+			conv = fx.convertVar(xDecl.(*ast.DeclStmt))
 		}
 		if xBlock != nil {
 			db := f.Node(xBlock).(*dst.BlockStmt)
-			k := indexOf(xBlock.List, xDef)
+			k := indexOf(xBlock.List, xDecl)
+			if len(conv) == 0 && k+1 < len(xBlock.List) {
+				// The declaration goes; its comments stay.
+				next := db.List[k+1].Decorations()
+				d := db.List[k].Decorations()
+				next.Start = append(append(dst.Decorations(nil), d.Start...), next.Start...)
+				next.Before = d.Before
+			}
 			db.List = append(append(append([]dst.Stmt(nil), db.List[:k]...), conv...), db.List[k+1:]...)
 		}
 	}
@@ -465,7 +500,9 @@ func (fx *fixer) checkHoist(block *ast.BlockStmt, stmt ast.Stmt, vars []*types.V
 				if !ok || id.Name != v.Name() {
 					return !bad
 				}
-				if o := fx.info.Uses[id]; o != nil && o != v && o.Pos() < stmt.Pos() {
+				// Declared before stmt, or at package level (anywhere in
+				// the package): the hoisted v would hide it.
+				if o := fx.info.Uses[id]; o != nil && o != v && (o.Pos() < stmt.Pos() || o.Parent() == fx.pass.Pkg.Scope()) {
 					bad = true
 				}
 				return !bad
@@ -751,22 +788,6 @@ func nillable(t types.Type) bool {
 	return false
 }
 
-// findDefine returns the ":=" statement in body that declares x.
-func findDefine(info *types.Info, body *ast.BlockStmt, x *types.Var) *ast.AssignStmt {
-	var found *ast.AssignStmt
-	ast.Inspect(body, func(n ast.Node) bool {
-		if as, ok := n.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
-			for _, l := range as.Lhs {
-				if id, ok := l.(*ast.Ident); ok && info.Defs[id] == x {
-					found = as
-				}
-			}
-		}
-		return found == nil
-	})
-	return found
-}
-
 func indexOf(list []ast.Stmt, st ast.Stmt) int {
 	for k, s := range list {
 		if s == st {
@@ -785,4 +806,244 @@ func fileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
 		}
 	}
 	return nil
+}
+
+// loopShadow returns a variable named name that a scope inside stmt (a
+// loop or an if statement), from the one at pos outwards, declares before
+// pos (other than skip), or nil: an assignment to name at pos would assign
+// it instead of the variable the fix declares just above stmt.
+func (fx *fixer) loopShadow(stmt ast.Stmt, pos token.Pos, name string, skip types.Object) types.Object {
+	for s := fx.pass.Pkg.Scope().Innermost(pos); s != nil && contains(stmt, s.Pos()); s = s.Parent() {
+		if o := s.Lookup(name); o != nil && o != skip && o.Pos() < pos {
+			return o
+		}
+	}
+	return nil
+}
+
+// nilAfterCheck checks that x, which the fix turns into the variable the
+// guard after the loop tests, is nil whenever the loop goes on or ends
+// without a short-circuit. That holds when x is nil on entry to the loop
+// (the caller knows), the loop assigns it in one place A only, and A is
+// followed in its block by the nil check ifs (or is its init) with no
+// branch in between: x is nil everywhere in the loop except between A and
+// ifs, which leaves the loop (by the fix's break) when x is not nil. It
+// also rules out what would tell one x per iteration from one hoisted x:
+// its address taken, or a function literal referring to it.
+func (fx *fixer) nilAfterCheck(loop *chains.Loop, ifs *ast.IfStmt, x *types.Var) string {
+	var sites []ast.Node // where the loop assigns x
+	why := ""
+	refersTo := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && (fx.info.Uses[id] == x || fx.info.Defs[id] == x)
+	}
+	ast.Inspect(loop.Stmt, func(n ast.Node) bool {
+		if why != "" {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			if usesObj(fx.info, n.Body.List, x) {
+				why = fmt.Sprintf("a function literal in the before-chain loop refers to %s, so it cannot become the hoisted variable", x.Name())
+			}
+			return false
+		case *ast.UnaryExpr:
+			if n.Op == token.AND && refersTo(n.X) {
+				why = fmt.Sprintf("the before-chain loop takes the address of %s, so it cannot become the hoisted variable", x.Name())
+			}
+		case *ast.SelectorExpr:
+			if sel, ok := fx.info.Selections[n]; ok && refersTo(n.X) && sel.Kind() == types.MethodVal {
+				if fn, ok := sel.Obj().(*types.Func); ok && fn.Signature().Recv() != nil {
+					_, ptrRecv := fn.Signature().Recv().Type().(*types.Pointer)
+					_, ptrVar := x.Type().Underlying().(*types.Pointer)
+					if ptrRecv && !ptrVar {
+						why = fmt.Sprintf("the before-chain loop calls a pointer method on %s, so it cannot become the hoisted variable", x.Name())
+					}
+				}
+			}
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if refersTo(l) {
+					sites = append(sites, n)
+					break
+				}
+			}
+		case *ast.IncDecStmt:
+			if refersTo(n.X) {
+				sites = append(sites, n)
+			}
+		case *ast.RangeStmt:
+			if n != loop.Stmt && (n.Key != nil && refersTo(n.Key) || n.Value != nil && refersTo(n.Value)) {
+				sites = append(sites, n)
+			}
+		case *ast.ValueSpec:
+			for _, name := range n.Names {
+				if fx.info.Defs[name] == x && len(n.Values) > 0 {
+					sites = append(sites, n)
+				}
+			}
+		}
+		return true
+	})
+	if why != "" {
+		return why
+	}
+	if rs, ok := loop.Stmt.(*ast.RangeStmt); ok && (rs.Key != nil && refersTo(rs.Key) || rs.Value != nil && refersTo(rs.Value)) {
+		return fmt.Sprintf("the before-chain loop ranges into %s", x.Name())
+	}
+	switch len(sites) {
+	case 0:
+		return fmt.Sprintf("the before-chain loop does not assign %s where the fix can see it", x.Name())
+	case 1:
+	default:
+		var lines []string
+		for _, n := range sites {
+			lines = append(lines, strconv.Itoa(fx.pass.Fset.Position(n.Pos()).Line))
+		}
+		return fmt.Sprintf("the before-chain loop can go on with %s set (it is assigned at lines %s), so a guard on it could skip the handler", x.Name(), joinAnd(lines))
+	}
+	a := sites[0]
+	line := fx.pass.Fset.Position(a.Pos()).Line
+	if ifs.Init != nil && ifs.Init == a {
+		return ""
+	}
+	path, _ := astutil.PathEnclosingInterval(fx.file, ifs.Pos(), ifs.End())
+	var list []ast.Stmt
+	if len(path) > 1 {
+		if b, ok := path[1].(*ast.BlockStmt); ok && path[0] == ifs {
+			list = b.List
+		}
+	}
+	k := indexOf(list, ifs)
+	ai := -1
+	for i := 0; i < k; i++ {
+		if contains(list[i], a.Pos()) {
+			ai = i
+		}
+	}
+	if ai < 0 || !isStmtAt(list[ai], a) {
+		return fmt.Sprintf("the before-chain loop can go on with %s set (its assignment at line %d is not in the block of the nil check), so a guard on it could skip the handler", x.Name(), line)
+	}
+	for _, st := range list[ai+1 : k] {
+		if leaves(st) {
+			return fmt.Sprintf("the before-chain loop can go on with %s set (a branch between its assignment at line %d and the nil check), so a guard on it could skip the handler", x.Name(), line)
+		}
+	}
+	return ""
+}
+
+// isStmtAt reports whether the assignment site a is the statement st
+// itself (or, for a var, the only spec of st).
+func isStmtAt(st ast.Stmt, a ast.Node) bool {
+	if st == a {
+		return true
+	}
+	ds, ok := st.(*ast.DeclStmt)
+	if !ok {
+		return false
+	}
+	gd, ok := ds.Decl.(*ast.GenDecl)
+	return ok && len(gd.Specs) == 1 && gd.Specs[0] == a
+}
+
+// leaves reports whether st holds a break, continue or goto that may take
+// control out of st other than by a return.
+func leaves(st ast.Stmt) bool {
+	found := false
+	var walk func(n ast.Node, inBreakable bool)
+	walk = func(n ast.Node, inBreakable bool) {
+		ast.Inspect(n, func(c ast.Node) bool {
+			if found || c == nil {
+				return false
+			}
+			switch c := c.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				if c != n {
+					walk(c, true)
+					return false
+				}
+			case *ast.BranchStmt:
+				switch {
+				case c.Tok == token.BREAK && c.Label == nil && inBreakable:
+				default:
+					found = true
+				}
+			}
+			return true
+		})
+	}
+	walk(st, false)
+	return found
+}
+
+// loopDecl returns the statement in the loop that declares x and the block
+// holding it (nil when it is the init of an if statement).
+func (fx *fixer) loopDecl(loop *chains.Loop, x *types.Var) (ast.Stmt, *ast.BlockStmt, string) {
+	var decl ast.Stmt
+	ast.Inspect(loop.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, v := range definedBy(fx.info, n) {
+					if v == x {
+						decl = n
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			for _, v := range definedBy(fx.info, n) {
+				if v == x {
+					decl = n
+				}
+			}
+		}
+		return decl == nil
+	})
+	if decl == nil {
+		return nil, nil, fmt.Sprintf("the short-circuit response %s is declared in a way the fix cannot turn into an assignment", x.Name())
+	}
+	if ds, ok := decl.(*ast.DeclStmt); ok {
+		gd := ds.Decl.(*ast.GenDecl)
+		if len(gd.Specs) != 1 || len(gd.Specs[0].(*ast.ValueSpec).Names) != 1 {
+			return nil, nil, fmt.Sprintf("the declaration of %s in the before-chain loop declares more", x.Name())
+		}
+	}
+	// The path may start below decl (a DeclStmt's GenDecl has its extent).
+	p, _ := astutil.PathEnclosingInterval(fx.file, decl.Pos(), decl.End())
+	var parent ast.Node
+	for k := 0; k+1 < len(p); k++ {
+		if p[k] == decl {
+			parent = p[k+1]
+			break
+		}
+	}
+	switch parent := parent.(type) {
+	case *ast.BlockStmt:
+		return decl, parent, ""
+	case *ast.IfStmt:
+		if parent.Init == decl && len(definedBy(fx.info, decl)) == 1 {
+			return decl, nil, ""
+		}
+		return nil, nil, fmt.Sprintf("the if statement that declares %s declares more", x.Name())
+	}
+	return nil, nil, fmt.Sprintf("the short-circuit response %s is declared in a way the fix cannot turn into an assignment", x.Name())
+}
+
+// convertVar returns the replacement of "var x T" (nothing: x is nil
+// there, see nilAfterCheck) or "var x [T] = v" (x = v).
+func (fx *fixer) convertVar(ds *ast.DeclStmt) []dst.Stmt {
+	spec := ds.Decl.(*ast.GenDecl).Specs[0].(*ast.ValueSpec)
+	if len(spec.Values) == 0 {
+		return nil
+	}
+	dds := fx.f.Node(ds).(*dst.DeclStmt)
+	dspec := fx.f.Node(spec).(*dst.ValueSpec)
+	as := &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(spec.Names[0].Name)}, Tok: token.ASSIGN, Rhs: dspec.Values}
+	as.Decs.Before = dds.Decs.Before
+	as.Decs.Start = dds.Decs.Start
+	as.Decs.End = dds.Decs.End
+	as.Decs.After = dds.Decs.After
+	return []dst.Stmt{as}
 }

@@ -154,6 +154,17 @@ func (s *Server) ServeRenamed(req *Request) *Response {
 	return out
 }
 
+// ServeInitShadow: the if statement's init also declares out, the name of
+// the handler's response; "out = early" in its body would assign that one.
+func (s *Server) ServeInitShadow(req *Request) *Response {
+	if early, out := s.runBefore(req), req.Path; early != nil && out != "" {
+		return early // want `short-circuit response from s.runBefore is returned here without running applyGlobalHeaders\(out\); no fix: the if statement around the return declares a out of its own, which would hide the hoisted response out`
+	}
+	out := s.handler(req)
+	applyGlobalHeaders(out)
+	return out
+}
+
 // ServeLabel: a label in the handler code could not be moved into a guard.
 func (s *Server) ServeLabel(req *Request) *Response {
 	resp := s.runBefore(req)

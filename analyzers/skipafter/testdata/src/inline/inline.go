@@ -170,6 +170,136 @@ func (s *Server) ServeSameName(req *Request) *Response {
 	return resp
 }
 
+// ServeLocalVar: the loop declares the response with var in its body (the
+// name the handler's response has too). The fix drops the loop-local
+// declaration, which is nil there on every iteration, so that the break
+// leaves the response in the hoisted variable.
+func (s *Server) ServeLocalVar(req *Request) *Response {
+	r := req
+	for _, m := range s.rewrite {
+		var resp *Response
+		if r, resp = m(r); resp != nil {
+			return resp // want `short-circuit response from s.rewrite is returned here without running the after-chain s.after and applyGlobalHeaders\(resp\)$`
+		}
+	}
+	resp := s.handler(r)
+	for _, a := range s.after {
+		resp = a(r, resp)
+	}
+	applyGlobalHeaders(resp)
+	return resp
+}
+
+// ServeLocalVarValue: a loop-local var with a value becomes an assignment.
+func (s *Server) ServeLocalVarValue(req *Request) *Response {
+	for _, m := range s.before {
+		var resp = m(req)
+		if resp != nil {
+			return resp // want `short-circuit response from s.before is returned here without running applyGlobalHeaders\(resp\)$`
+		}
+	}
+	resp := s.handler(req)
+	applyGlobalHeaders(resp)
+	return resp
+}
+
+// ServeLocalErr: a return of the error lies between the loop-local
+// response and its check; it leaves the function, so the response is nil
+// whenever the loop goes on.
+func (s *Server) ServeLocalErr(req *Request) (*Response, error) {
+	for _, m := range s.mws {
+		resp, err := m.Before(req)
+		if err != nil {
+			return nil, err
+		}
+		if resp != nil {
+			return resp, nil // want `short-circuit response from s.mws is returned here without running applyGlobalHeaders\(resp\)$`
+		}
+	}
+	resp := s.handler(req)
+	applyGlobalHeaders(resp)
+	return resp, nil
+}
+
+// ServeLocalOther: the loop has a resp of its own that is not the returned
+// response; "resp = r" there would assign it, and the handler's response
+// would stay nil.
+func (s *Server) ServeLocalOther(req *Request) *Response {
+	for _, m := range s.before {
+		resp := m(req)
+		r := resp
+		if r != nil {
+			return r // want `short-circuit response from s.before is returned here without running applyGlobalHeaders\(resp\); no fix: the before-chain loop declares a resp of its own \(line \d+\), which would hide the hoisted response resp`
+		}
+	}
+	resp := s.handler(req)
+	applyGlobalHeaders(resp)
+	return resp
+}
+
+// ServeLocalSkip: the loop can go on with a non-nil resp (continue before
+// the check), so after the fix the handler would not run on the normal path.
+func (s *Server) ServeLocalSkip(req *Request, skip func(Before) bool) *Response {
+	for _, m := range s.before {
+		resp := m(req)
+		if skip(m) {
+			continue
+		}
+		if resp != nil {
+			return resp // want `short-circuit response from s.before is returned here without running applyGlobalHeaders\(resp\); no fix: the before-chain loop can go on with resp set \(a branch between its assignment at line \d+ and the nil check\), so a guard on it could skip the handler`
+		}
+	}
+	resp := s.handler(req)
+	applyGlobalHeaders(resp)
+	return resp
+}
+
+// ServeLocalTwice: resp is assigned again after the check.
+func (s *Server) ServeLocalTwice(req *Request) *Response {
+	for _, m := range s.before {
+		resp := m(req)
+		if resp != nil {
+			return resp // want `short-circuit response from s.before is returned here without running applyGlobalHeaders\(resp\); no fix: the before-chain loop can go on with resp set \(it is assigned at lines \d+ and \d+\), so a guard on it could skip the handler`
+		}
+		resp = &Response{}
+		_ = resp
+	}
+	resp := s.handler(req)
+	applyGlobalHeaders(resp)
+	return resp
+}
+
+// ServeLocalCaptured: a function literal captures the loop-local response;
+// hoisting it would share one variable across iterations.
+func (s *Server) ServeLocalCaptured(req *Request, later func(func() *Response)) *Response {
+	for _, m := range s.before {
+		resp := m(req)
+		later(func() *Response { return resp })
+		if resp != nil {
+			return resp // want `short-circuit response from s.before is returned here without running applyGlobalHeaders\(resp\); no fix: a function literal in the before-chain loop refers to resp, so it cannot become the hoisted variable`
+		}
+	}
+	resp := s.handler(req)
+	applyGlobalHeaders(resp)
+	return resp
+}
+
+// ServePkgName: the loop reads a package-level resp (declared below), which
+// a resp hoisted above the loop would hide.
+func (s *Server) ServePkgName(req *Request) *Response {
+	for _, m := range s.before {
+		if r := m(req); r != nil {
+			return r // want `short-circuit response from s.before is returned here without running applyGlobalHeaders\(resp\); no fix: hoisting resp would change what resp refers to`
+		}
+		resp.Status++
+	}
+	resp := s.handler(req)
+	applyGlobalHeaders(resp)
+	return resp
+}
+
+var resp = &Response{Status: 204}
+
 // --- not reported ---
 
 // ServeRouted breaks out of the before-chain and lets the short-circuit
