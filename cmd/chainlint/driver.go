@@ -329,7 +329,8 @@ func analyze(progname string, patterns []string, selected []*analysis.Analyzer, 
 
 	// Package and module errors: print each once; they make the exit
 	// code 1 but do not stop the analysis of the other packages.
-	loadErrors := printLoadErrors(pkgs, e.stderr)
+	errorTexts := printLoadErrors(pkgs, e.stderr)
+	loadErrors := len(errorTexts)
 	var broken []string
 	for _, p := range pkgs {
 		if p.IllTyped && !slices.Contains(broken, p.PkgPath) {
@@ -361,7 +362,9 @@ func analyze(progname string, patterns []string, selected []*analysis.Analyzer, 
 		if act.Err != nil {
 			analysisErrors++
 			if !act.Package.IllTyped { // (errors of ill-typed packages are printed above)
-				fmt.Fprintf(e.stderr, "%s: %s on %s: %v\n", progname, act.Analyzer.Name, act.Package.ID, act.Err)
+				msg := fmt.Sprintf("%s on %s: %v", act.Analyzer.Name, act.Package.ID, act.Err)
+				fmt.Fprintf(e.stderr, "%s: %s\n", progname, msg)
+				errorTexts = append(errorTexts, msg)
 			}
 			continue
 		}
@@ -427,7 +430,7 @@ func analyze(progname string, patterns []string, selected []*analysis.Analyzer, 
 			exitAtLeast(exitError)
 		}
 	case "sarif":
-		if err := writeSARIF(e.stdout, e.dir, findings, selected); err != nil {
+		if err := writeSARIF(e.stdout, e.dir, findings, selected, errorTexts); err != nil {
 			fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
 			exitAtLeast(exitError)
 		}
@@ -445,15 +448,15 @@ func analyze(progname string, patterns []string, selected []*analysis.Analyzer, 
 }
 
 // printLoadErrors prints each package and module error once and returns
-// how many there were.
-func printLoadErrors(pkgs []*packages.Package, w io.Writer) int {
+// them.
+func printLoadErrors(pkgs []*packages.Package, w io.Writer) []string {
 	printed := make(map[string]bool)
-	n := 0
+	var list []string
 	print := func(s string) {
 		if !printed[s] {
 			printed[s] = true
 			fmt.Fprintln(w, s)
-			n++
+			list = append(list, s)
 		}
 	}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
@@ -468,7 +471,7 @@ func printLoadErrors(pkgs []*packages.Package, w io.Writer) int {
 			}
 		}
 	})
-	return n
+	return list
 }
 
 // printText prints findings as the x/tools checker does ("posn: message",

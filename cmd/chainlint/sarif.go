@@ -29,6 +29,20 @@ type sarifRun struct {
 	OriginalURIBaseIDs map[string]sarifArtifactLoc `json:"originalUriBaseIds,omitempty"`
 	Results            []sarifResult               `json:"results"`
 	ColumnKind         string                      `json:"columnKind"`
+	Invocations        []sarifInvocation           `json:"invocations"`
+}
+
+// A sarifInvocation says whether the run succeeded: a run over packages
+// that did not load has incomplete results, and code-scanning services
+// must not read the missing ones as fixed.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level   string    `json:"level"`
+	Message sarifText `json:"message"`
 }
 
 type sarifTool struct {
@@ -97,10 +111,11 @@ type sarifRegion struct {
 
 const srcRoot = "%SRCROOT%"
 
-// writeSARIF writes findings as a SARIF 2.1.0 log with one run. Artifact
-// URIs are relative to the source root: the enclosing git work tree of dir
-// (or of the current directory), else dir itself.
-func writeSARIF(w io.Writer, dir string, findings []*finding, analyzers []*analysis.Analyzer) error {
+// writeSARIF writes findings as a SARIF 2.1.0 log with one run, and the
+// errors as notifications of a failed invocation. Artifact URIs are
+// relative to the source root: the enclosing git work tree of dir (or of
+// the current directory), else dir itself.
+func writeSARIF(w io.Writer, dir string, findings []*finding, analyzers []*analysis.Analyzer, errors []string) error {
 	root := sourceRoot(dir)
 	rules, index := sarifRules(analyzers, findings)
 	cols := newColumnMapper()
@@ -113,8 +128,13 @@ func writeSARIF(w io.Writer, dir string, findings []*finding, analyzers []*analy
 		OriginalURIBaseIDs: map[string]sarifArtifactLoc{
 			srcRoot: {URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(root) + "/"}).String()},
 		},
-		Results:    []sarifResult{},
-		ColumnKind: "utf16CodeUnits",
+		Results:     []sarifResult{},
+		ColumnKind:  "utf16CodeUnits",
+		Invocations: []sarifInvocation{{ExecutionSuccessful: len(errors) == 0}},
+	}
+	for _, msg := range errors {
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications,
+			sarifNotification{Level: "error", Message: sarifText{msg}})
 	}
 	for _, f := range findings {
 		fset := f.act.Package.Fset

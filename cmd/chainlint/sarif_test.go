@@ -84,6 +84,19 @@ func validateSARIF(t *testing.T, data []byte) []map[string]any {
 			bases[id] = true
 		}
 	}
+	if inv, ok := run["invocations"]; ok {
+		for _, i := range arr(inv, "invocations") {
+			invocation := obj(i, "invocation")
+			if _, ok := invocation["executionSuccessful"].(bool); !ok {
+				t.Errorf("invocation.executionSuccessful: want a boolean, got %#v", invocation["executionSuccessful"])
+			}
+			if n, ok := invocation["toolExecutionNotifications"]; ok {
+				for _, x := range arr(n, "toolExecutionNotifications") {
+					str(obj(obj(x, "notification")["message"], "notification.message"), "text", "notification.message")
+				}
+			}
+		}
+	}
 	var ruleIDs []string
 	for i, r := range arr(driver["rules"], "rules") {
 		rule := obj(r, "rule")
@@ -194,5 +207,18 @@ func TestSARIF(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, `"fullDescription": {`) || !strings.Contains(r.stdout, "The fix renames them, and their uses, to renamed.") {
 		t.Errorf("SARIF rule lacks the analyzer's documentation:\n%s", r.stdout)
+	}
+
+	if !strings.Contains(r.stdout, `"executionSuccessful": true`) {
+		t.Errorf("a clean run is not marked executionSuccessful:\n%s", r.stdout)
+	}
+
+	// A package that does not type-check: exit 1, and the run says it
+	// failed, so that code scanning does not close the missing alerts.
+	writeTree(t, dir, map[string]string{"b/b.go": "package b\n\nvar X int = \"s\"\n"})
+	r = runIn(t, dir, "-sarif", "./...")
+	validateSARIF(t, []byte(r.stdout))
+	if r.code != exitError || !strings.Contains(r.stdout, `"executionSuccessful": false`) || !strings.Contains(r.stdout, `b.go:3:13: cannot use`) {
+		t.Errorf("-sarif with a type error: exit %d, want 1 and a failed invocation with the error:\n%s", r.code, r.stdout)
 	}
 }
