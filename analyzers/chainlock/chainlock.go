@@ -67,8 +67,8 @@ func run(pass *analysis.Pass) (any, error) {
 		src:  map[string][]byte{},
 	}
 	for _, l := range c.m.Loops {
-		if c.r.Generated(l.Stmt.Pos()) {
-			continue
+		if c.r.Generated(l.Stmt.Pos()) || l.Batched != nil {
+			continue // already batched by the runtime
 		}
 		c.check(l)
 	}

@@ -19,13 +19,26 @@
 //   - an interface element:       for _, m := range chain { m.Serve(req) }
 //   - a struct with a func field: for _, m := range chain { m.Fn(req) }
 //
+// A range-over-func loop over the bundled runtime's batching iterators
+// (chainruntime.Batched, BatchedMax, BatchedFunc, BatchedFuncMax; code
+// chainlock's fix leaves) is a chain loop over their chain argument, with
+// [Loop.Batched] set to the iterator call. Its body is compiled by go/ssa
+// into a synthesized yield function; the SSA-based questions below follow
+// it there. chainlock does not judge such loops: the runtime batches them.
+//
 // Each [ElemCall] records the call, how the element is called ([ElemKind]),
 // and whether its result feeds the next iteration (req = m(req)) or leaves
 // the loop (if resp := m(req); resp != nil { return resp }). The loop's
 // [Role] (Before, After, or Unknown) comes from the called signature:
 // a middleware taking a response is an after-middleware; one taking a
 // request but no response is a before-middleware. A chain named like
-// "before..."/"after..." settles signatures that are ambiguous.
+// "before..."/"after..." settles signatures that are ambiguous. So does
+// the use of a hook taking a request and a response: one that returns a
+// "go on?" signal (a bool, or an error when the response is an interface
+// it answers on, such as http.ResponseWriter) in a loop that returns or
+// breaks on it is a before-hook, unless the loop runs after a handler
+// call (a call taking a request and taking or returning a response) or
+// after another chain loop of its function, or the chain is named "after".
 //
 // # Requests and responses
 //
@@ -57,6 +70,24 @@
 // channel operations, select, time.Sleep, network and file I/O, waiting on a
 // WaitGroup, Cond or lock, or a call to a function that may block).
 // Facts are computed for every package from syntax and types only.
+//
+// # Questions the analyzers ask
+//
+// Besides [Model.Loops], [Model.Runners], [Model.LockOp] and the facts:
+//
+//   - [Model.ShortCircuits] (skipafter): the returns of a function that hand
+//     back a before-chain's short-circuit response, error or written answer
+//     on a path that bypasses the after-chain or the response finalizers,
+//     each with the [Skipped] calls and the common path ([ShortCircuit]).
+//   - [Model.AfterCalls] (droprequest): the calls of a function that hand a
+//     request to after-middlewares ([AfterCall]), and [Model.RequestFlow],
+//     which judges their request argument on SSA ([RequestFlow.Judge],
+//     [RequestFlow.JudgeContext]: latest, made up, stale, as a [Verdict])
+//     and names the current request ([RequestFlow.LatestAt], [Latest]).
+//   - [Model.SSA] (the SSA form of a function, built lazily for the
+//     package), [Model.Invariant] (loop-invariance of a lock),
+//     [Model.StmtLockOp], [Model.CallMayBlock] and [Model.StmtMayBlock]
+//     (chainlock), [Model.RoleOf], [Model.Runner] and [Model.LoopAt].
 //
 // # Flags
 //

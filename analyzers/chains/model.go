@@ -104,8 +104,16 @@ type Loop struct {
 	Calls []*ElemCall
 	// Sig is the signature of the called element (of the first call).
 	Sig *types.Signature
-	// Role is derived from Sig and the request/response types.
+	// Role is derived from Sig and the request/response types, refined
+	// by how the loop uses the element's result and where it runs (see
+	// the package doc).
 	Role Role
+	// Batched is the runtime iterator a range-over-func loop ranges over
+	// (chainruntime.Batched(&mu, chain, nil) and its variants), whose
+	// chain argument is Chain; nil for a loop over the chain itself. The
+	// body of such a loop is compiled by SSA into a synthesized yield
+	// function (an anonymous function of Func's SSA form).
+	Batched *ast.CallExpr
 }
 
 // An ElemCall is a call of the chain element in a loop body.
@@ -216,12 +224,14 @@ func (m *Model) findLoops() {
 			l.Sig = calledSig(info, l.Calls[0].Call)
 			l.Role = m.RoleOf(l.Sig)
 			name := strings.ToLower(l.ChainName)
-			if hb, ha := strings.Contains(name, "before"), strings.Contains(name, "after"); hb != ha {
-				if hb && l.Role == After {
-					l.Role = Before
-				} else if ha && l.Role == Unknown {
-					l.Role = After
-				}
+			hb, ha := strings.Contains(name, "before"), strings.Contains(name, "after")
+			switch {
+			case hb && !ha && l.Role == After:
+				l.Role = Before
+			case ha && !hb && l.Role == Unknown:
+				l.Role = After
+			case !ha && l.Role == After && m.beforeHook(l):
+				l.Role = Before
 			}
 			m.Loops = append(m.Loops, l)
 		}
@@ -284,12 +294,17 @@ func identVar(info *types.Info, e ast.Expr) *types.Var {
 
 func (m *Model) rangeLoop(s *ast.RangeStmt) *Loop {
 	info := m.Pass.TypesInfo
-	t := info.TypeOf(s.X)
+	x := s.X
+	iter := m.runtimeIter(s.X)
+	if iter != nil {
+		x = iter.Args[1]
+	}
+	t := info.TypeOf(x)
 	e := elemType(t)
 	if e == nil {
 		return nil
 	}
-	l := &Loop{Stmt: s, Body: s.Body, Chain: s.X, ChainName: exprName(s.X), ChainType: t, Elem: e}
+	l := &Loop{Stmt: s, Body: s.Body, Chain: x, ChainName: exprName(x), ChainType: t, Elem: e, Batched: iter}
 	if s.Key != nil {
 		l.Index = identVar(info, s.Key)
 	}

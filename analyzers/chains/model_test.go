@@ -42,6 +42,9 @@ var modelProbe = &analysis.Analyzer{
 			if l.Reverse {
 				shape += " reverse"
 			}
+			if l.Batched != nil {
+				shape = "batched " + shape
+			}
 			pass.Reportf(l.Stmt.Pos(), "%s loop over %s: %s [%s]", shape, l.ChainName, l.Role, strings.Join(calls, " "))
 			ast.Inspect(l.Body, func(n ast.Node) bool {
 				call, ok := n.(*ast.CallExpr)

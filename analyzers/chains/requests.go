@@ -12,6 +12,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 
@@ -248,6 +249,23 @@ type RequestFlow struct {
 	asgn  map[*ast.CallExpr]*ast.Ident
 	gotos bool
 	succ  map[string]map[ssa.Value][]ssa.Value // derivation edges, by request type
+	// runs are the range-over-func loops (over chainruntime.Batched) whose
+	// body assigns a variable of the function, by that variable's cell.
+	runs map[*ssa.Alloc][]*rqRun
+	// yields are the flows of the loops' yield functions, by function.
+	yields map[*ssa.Function]*RequestFlow
+}
+
+// rqRun is a range-over-func loop whose body (a yield function) assigns a
+// variable of the enclosing function: req = m(req) in a loop over
+// chainruntime.Batched. The call of the iterator with the yield function
+// stands for the variable's value after the loop, derived from its value
+// before it.
+type rqRun struct {
+	run  *ssa.Call
+	mc   *ssa.MakeClosure // the yield function
+	step string           // "the before-chain s.before"
+	pos  token.Pos
 }
 
 // RequestFlow returns the request flow of fn (a *ast.FuncDecl or
@@ -274,7 +292,170 @@ func (m *Model) RequestFlow(fn ast.Node) *RequestFlow {
 		f.after[ac.Call] = ac
 	}
 	f.scanSyntax()
+	f.findRuns()
 	return f
+}
+
+// findRuns fills f.runs from the function's range-over-func chain loops.
+func (f *RequestFlow) findRuns() {
+	loops := map[token.Pos]*Loop{}
+	for _, l := range f.m.Loops {
+		if l.Batched != nil && l.Func == f.node {
+			loops[l.Batched.Lparen] = l
+		}
+	}
+	if len(loops) == 0 {
+		return
+	}
+	for _, b := range f.fn.Blocks {
+		for _, in := range b.Instrs {
+			run, ok := in.(*ssa.Call)
+			if !ok || len(run.Call.Args) != 1 {
+				continue
+			}
+			iter, ok := run.Call.Value.(*ssa.Call)
+			mc, ok2 := run.Call.Args[0].(*ssa.MakeClosure)
+			if !ok || !ok2 || loops[iter.Call.Pos()] == nil {
+				continue
+			}
+			l := loops[iter.Call.Pos()]
+			step := "the loop over " + l.ChainName
+			if l.Role == Before {
+				step = "the before-chain " + l.ChainName
+			}
+			for _, x := range mc.Bindings {
+				if a, ok := x.(*ssa.Alloc); ok && a.Parent() == f.fn && rqCapturedStored(mc, a) {
+					if f.runs == nil {
+						f.runs = map[*ssa.Alloc][]*rqRun{}
+					}
+					f.runs[a] = append(f.runs[a], &rqRun{run: run, mc: mc, step: step, pos: l.Stmt.Pos()})
+				}
+			}
+		}
+	}
+	// A variable that another closure may assign, or whose address is
+	// taken, is not followed.
+	for a, runs := range f.runs {
+		for _, x := range *a.Referrers() {
+			switch x := x.(type) {
+			case *ssa.DebugRef:
+			case *ssa.Store:
+				if x.Addr != a {
+					delete(f.runs, a)
+				}
+			case *ssa.UnOp:
+				if x.Op != token.MUL {
+					delete(f.runs, a)
+				}
+			case *ssa.MakeClosure:
+				if !slices.ContainsFunc(runs, func(r *rqRun) bool { return r.mc == x }) && rqCapturedStored(x, a) {
+					delete(f.runs, a)
+				}
+			default:
+				delete(f.runs, a)
+			}
+		}
+	}
+}
+
+// cellAt returns the value the variable in cell a (one that a
+// range-over-func loop assigns) holds at instruction at: the value of the
+// last store to it, or the iterator call of the last such loop, that
+// dominates at, when no other store or loop (but skip) may run in between;
+// nil when that is not known.
+func (f *RequestFlow) cellAt(a *ssa.Alloc, at ssa.Instruction, skip *rqRun) ssa.Value {
+	var last ssa.Instruction
+	var val ssa.Value
+	var defs []ssa.Instruction
+	for _, x := range *a.Referrers() {
+		if st, ok := x.(*ssa.Store); ok && st.Addr == a && st.Parent() == f.fn {
+			defs = append(defs, st)
+		}
+	}
+	for _, r := range f.runs[a] {
+		if r != skip {
+			defs = append(defs, r.run)
+		}
+	}
+	for _, d := range defs {
+		if d != at && f.instrDominates(d, at) && (last == nil || f.instrDominates(last, d)) {
+			last = d
+		}
+	}
+	if last == nil {
+		return nil
+	}
+	for _, d := range defs {
+		if d != last && d != at && f.reaches(d, at) && !f.instrDominates(d, last) {
+			return nil // another definition may run in between
+		}
+	}
+	if st, ok := last.(*ssa.Store); ok {
+		val = f.canon(st.Val)
+	} else {
+		val = last.(ssa.Value)
+	}
+	return val
+}
+
+// reaches reports whether b may run after a (b's block is reachable from
+// a's, or a precedes b in one block).
+func (f *RequestFlow) reaches(a, b ssa.Instruction) bool {
+	if a.Block() == b.Block() && f.idx[a] < f.idx[b] {
+		return true
+	}
+	seen := map[*ssa.BasicBlock]bool{}
+	work := append([]*ssa.BasicBlock(nil), a.Block().Succs...)
+	for len(work) > 0 {
+		x := work[len(work)-1]
+		work = work[:len(work)-1]
+		if x == b.Block() {
+			return true
+		}
+		if !seen[x] {
+			seen[x] = true
+			work = append(work, x.Succs...)
+		}
+	}
+	return false
+}
+
+// yieldFlow returns the flow of the yield function (the body of a
+// range-over-func loop) that holds the call at lparen, with its
+// instruction, or nil.
+func (f *RequestFlow) yieldFlow(lparen token.Pos) (*RequestFlow, ssa.CallInstruction) {
+	for _, y := range scYields(f.fn) {
+		for _, b := range y.Blocks {
+			for _, in := range b.Instrs {
+				c, ok := in.(ssa.CallInstruction)
+				if !ok || c.Common().Pos() != lparen {
+					continue
+				}
+				if f.yields == nil {
+					f.yields = map[*ssa.Function]*RequestFlow{}
+				}
+				yf := f.yields[y]
+				if yf == nil {
+					// The syntax is the enclosing function's.
+					yf = &RequestFlow{m: f.m, node: f.node, fn: y, calls: f.calls,
+						instr: map[token.Pos]ssa.CallInstruction{}, idx: map[ssa.Instruction]int{},
+						after: f.after, defs: f.defs, bad: f.bad, asgn: f.asgn, gotos: f.gotos,
+						succ: map[string]map[ssa.Value][]ssa.Value{}, yields: f.yields}
+					for _, b := range y.Blocks {
+						for i, in := range b.Instrs {
+							yf.idx[in] = i
+							if c, ok := in.(ssa.CallInstruction); ok {
+								yf.instr[c.Common().Pos()] = c
+							}
+						}
+					}
+					f.yields[y] = yf
+				}
+				return yf, c
+			}
+		}
+	}
+	return nil, nil
 }
 
 // Func returns the flow's SSA function.
@@ -420,6 +601,9 @@ func (f *RequestFlow) JudgeArg(ac *AfterCall, i int, t types.Type) *Verdict {
 	v := &Verdict{Kind: ArgOther, Arg: arg, ArgText: types.ExprString(arg)}
 	in := f.instr[ac.Call.Lparen]
 	if in == nil {
+		if yf, _ := f.yieldFlow(ac.Call.Lparen); yf != nil {
+			return yf.JudgeArg(ac, i, t)
+		}
 		return v
 	}
 	a := f.argValue(in, ac.Call, i)
@@ -450,6 +634,9 @@ func (f *RequestFlow) JudgeArg(ac *AfterCall, i int, t types.Type) *Verdict {
 func (f *RequestFlow) LatestAt(call *ast.CallExpr, t types.Type) (*Latest, []*Latest) {
 	in := f.instr[call.Lparen]
 	if in == nil {
+		if yf, yin := f.yieldFlow(call.Lparen); yf != nil {
+			return yf.latest(yin, t)
+		}
 		return nil, nil
 	}
 	return f.latest(in, t)
@@ -491,6 +678,12 @@ func (f *RequestFlow) canon(v ssa.Value) ssa.Value {
 			}
 			return x
 		case *ssa.Alloc:
+			if _, ok := f.runs[x]; ok {
+				if c := f.cellAt(x, u, nil); c != nil {
+					return c
+				}
+				return v
+			}
 			var stored ssa.Value
 			for _, r := range *x.Referrers() {
 				switch r := r.(type) {
@@ -668,6 +861,16 @@ func (f *RequestFlow) edges(t types.Type) map[ssa.Value][]ssa.Value {
 			}
 		}
 	}
+	for a, runs := range f.runs {
+		if !types.Identical(rqDeref(a.Type()), t) {
+			continue
+		}
+		for _, r := range runs {
+			if before := f.cellAt(a, r.run, r); before != nil {
+				add(before, r.run)
+			}
+		}
+	}
 	f.succ[key] = e
 	return e
 }
@@ -702,6 +905,9 @@ func (f *RequestFlow) derivesTo(from, to ssa.Value, t types.Type) (string, bool)
 
 // stepName names the rewrite that produced v.
 func (f *RequestFlow) stepName(v ssa.Value, t types.Type) string {
+	if r := f.runOf(v); r != nil {
+		return r.step
+	}
 	if c := f.producer(v, t); c != nil {
 		return f.callName(c)
 	}
@@ -709,6 +915,20 @@ func (f *RequestFlow) stepName(v ssa.Value, t types.Type) string {
 		return "the assignments to " + p.Comment
 	}
 	return "a rewrite"
+}
+
+// runOf returns the range-over-func loop whose iterator call v is, or nil.
+func (f *RequestFlow) runOf(v ssa.Value) *rqRun {
+	if c, ok := v.(*ssa.Call); ok {
+		for _, runs := range f.runs {
+			for _, r := range runs {
+				if r.run == c {
+					return r
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // producer returns the call that produced v: v itself, the call of an
@@ -948,6 +1168,11 @@ func (f *RequestFlow) origin(l *Latest, t types.Type) {
 	noun := "request"
 	if rqIsContext(t) {
 		noun = "context"
+	}
+	if r := f.runOf(l.Value); r != nil {
+		l.Origin = "the " + noun + " as " + r.step + " left it"
+		l.Pos = r.pos
+		return
 	}
 	switch v := l.Value.(type) {
 	case *ssa.Parameter:

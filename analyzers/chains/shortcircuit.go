@@ -141,11 +141,15 @@ func (m *Model) ShortCircuits(fn ast.Node) []*ShortCircuit {
 		return nil
 	}
 
-	// Anchor the processing calls in SSA.
+	// Anchor the processing calls in SSA, in fn itself: the body of a
+	// range-over-func loop (a loop over chainruntime.Batched) is a
+	// synthesized yield function, and dominance does not cross functions.
 	calls := scSSACalls(sfn)
 	var anchored []*Skipped
 	for _, it := range items {
 		switch {
+		case it.loop != nil && it.loop.Batched != nil:
+			it.anchor = calls[it.loop.Batched.Lparen] // the iterator's call runs the loop
 		case it.loop != nil:
 			if lb := loopBlocks(sfn, it.loop); lb != nil {
 				it.header = scLoopHeader(lb)
@@ -169,12 +173,22 @@ func (m *Model) ShortCircuits(fn ast.Node) []*ShortCircuit {
 		return nil
 	}
 
-	// Seeds: the outcomes of the before-chain calls.
+	// Seeds: the outcomes of the before-chain calls, in fn or in the yield
+	// function of a range-over-func before-chain loop.
+	srcCalls := calls
+	if yields := scYields(sfn); len(yields) > 0 {
+		srcCalls = map[token.Pos]ssa.CallInstruction{}
+		for _, f := range append(yields, sfn) {
+			for p, c := range scSSACalls(f) {
+				srcCalls[p] = c
+			}
+		}
+	}
 	seeds := map[ssa.Value]scSeed{}
 	var srcOf []*scSource
 	for i := range sources {
 		src := &sources[i]
-		ci := calls[src.call.Lparen]
+		ci := srcCalls[src.call.Lparen]
 		call, ok := ci.(*ssa.Call)
 		if !ok {
 			continue
@@ -246,10 +260,11 @@ func (m *Model) ShortCircuits(fn ast.Node) []*ShortCircuit {
 		stmt := rets[r.Pos()]
 		c := cand{ret: r, stmt: stmt, kind: -1}
 		nilResp, funnel := false, false
-		for i, res := range r.Results {
+		for i := range r.Results {
 			if !respResult || i >= sig.Results().Len() {
 				break
 			}
+			res := scReturned(sfn, r, i)
 			t := sig.Results().At(i).Type()
 			if s, ok := derived[res]; ok {
 				if s.kind == ShortResponse && m.IsResponse(t) {
@@ -817,6 +832,81 @@ func scSSACalls(fn *ssa.Function) map[token.Pos]ssa.CallInstruction {
 		}
 	}
 	return out
+}
+
+// scYields returns the synthesized yield functions of fn's range-over-func
+// loops, nested ones included.
+func scYields(fn *ssa.Function) []*ssa.Function {
+	var out []*ssa.Function
+	for _, a := range fn.AnonFuncs {
+		if a.Synthetic == scYieldSynthetic {
+			out = append(out, a)
+			out = append(out, scYields(a)...)
+		}
+	}
+	return out
+}
+
+// scYieldSynthetic is the Synthetic of the yield function go/ssa builds for
+// the body of a range-over-func loop.
+const scYieldSynthetic = "range-over-func yield"
+
+// scReturned returns the i'th result of r. In a function with a
+// range-over-func loop whose body returns, every return stores its results
+// in result variables and returns loads of them: a return inside the body
+// is compiled into the yield function storing them, and a return in fn of
+// the loads at the same position; any other return stores them itself
+// right before. The result is then the value stored at that position.
+func scReturned(fn *ssa.Function, r *ssa.Return, i int) ssa.Value {
+	res := r.Results[i]
+	ld, ok := res.(*ssa.UnOp)
+	if !ok || ld.Op != token.MUL || !r.Pos().IsValid() {
+		return res
+	}
+	if _, ok := ld.X.(*ssa.Alloc); !ok {
+		return res
+	}
+	for _, in := range r.Block().Instrs {
+		if st, ok := in.(*ssa.Store); ok && st.Addr == ld.X && st.Pos() == r.Pos() {
+			return st.Val
+		}
+	}
+	if v := scYieldStore(fn, ld.X, r.Pos()); v != nil {
+		return v
+	}
+	return res
+}
+
+// scYieldStore finds, in the yield functions of fn (nested ones too), the
+// store at pos to the free variable bound to addr, and returns its value.
+func scYieldStore(fn *ssa.Function, addr ssa.Value, pos token.Pos) ssa.Value {
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			mc, ok := in.(*ssa.MakeClosure)
+			if !ok {
+				continue
+			}
+			y, ok := mc.Fn.(*ssa.Function)
+			if !ok || y.Synthetic != scYieldSynthetic {
+				continue
+			}
+			for k, bound := range mc.Bindings {
+				if bound != addr || k >= len(y.FreeVars) {
+					continue
+				}
+				fv := y.FreeVars[k]
+				for _, ref := range *fv.Referrers() {
+					if st, ok := ref.(*ssa.Store); ok && st.Addr == fv && st.Pos() == pos {
+						return st.Val
+					}
+				}
+				if v := scYieldStore(y, fv, pos); v != nil {
+					return v
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func scFindDefer(fn *ssa.Function, d *ast.DeferStmt) ssa.Instruction {

@@ -3,6 +3,9 @@ package shortcircuit
 import (
 	"errors"
 	"net/http"
+	"sync"
+
+	chainruntime "github.com/chainlint/chainlint/chain_runtime"
 )
 
 type Request struct{}
@@ -16,6 +19,7 @@ type Server struct {
 	hooks   []func(w http.ResponseWriter, r *http.Request) bool
 	beforeH []func(w http.ResponseWriter, r *http.Request) bool
 	next    http.Handler
+	mu      sync.Mutex
 }
 
 func apply(resp *Response) {}
@@ -89,12 +93,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.next.ServeHTTP(w, r)
 }
 
-// Known limitation: hooks taking (w, r) are after-middlewares to the model
-// unless the chain's name says "before", so this is not judged.
+// Hooks taking (w, r) and returning a "go on?" signal that the loop stops
+// on, run before the handler, are before-hooks whatever the chain's name.
 func (s *Server) Hooks(w http.ResponseWriter, r *http.Request) {
 	for _, h := range s.hooks {
 		if !h(w, r) {
-			return
+			return // want `written from s.hooks skips \[w.Header\(\).Set\("Vary", "Origin"\)\] of \[w.Header\(\).Set\("Vary", "Origin"\)\]`
 		}
 	}
 	w.Header().Set("Vary", "Origin")
@@ -112,4 +116,56 @@ func (s *Server) Routed(req *Request) *Response {
 	}
 	apply(resp)
 	return resp
+}
+
+// A before-chain and an after-chain run through the runtime's batching
+// iterator: the return inside the range-over-func body (compiled into the
+// yield function) hands back the short-circuit response.
+func (s *Server) Batched(req *Request) (*Response, error) {
+	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) {
+		r, err := m(req)
+		if err != nil {
+			return nil, err // want `error from s.before skips \[the after-chain s.after\(after\);apply\(resp\)\] of \[the after-chain s.after\(after\);apply\(resp\)\]`
+		}
+		if r != nil {
+			return r, nil // want `response from s.before skips \[the after-chain s.after\(after\);apply\(resp\)\] of \[the after-chain s.after\(after\);apply\(resp\)\]`
+		}
+	}
+	resp := s.handler(req)
+	for _, a := range chainruntime.Batched(&s.mu, s.after, nil) {
+		resp = a(req, resp)
+	}
+	apply(resp)
+	return resp, nil
+}
+
+// The short-circuit response leaves the range-over-func loop by break and
+// goes through the common path: nothing to report.
+func (s *Server) BatchedRouted(req *Request) *Response {
+	var resp *Response
+	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) {
+		if r, _ := m(req); r != nil {
+			resp = r
+			break
+		}
+	}
+	if resp == nil {
+		resp = s.handler(req)
+	}
+	for _, a := range chainruntime.Batched(&s.mu, s.after, nil) {
+		resp = a(req, resp)
+	}
+	apply(resp)
+	return resp
+}
+
+// net/http hooks through the runtime's iterator.
+func (s *Server) BatchedHooks(w http.ResponseWriter, r *http.Request) {
+	for _, h := range chainruntime.BatchedFunc(func(f func()) { s.mu.Lock(); defer s.mu.Unlock(); f() }, s.hooks, nil) {
+		if !h(w, r) {
+			return // want `written from s.hooks skips \[w.Header\(\).Set\("Vary", "Origin"\)\] of \[w.Header\(\).Set\("Vary", "Origin"\)\]`
+		}
+	}
+	w.Header().Set("Vary", "Origin")
+	s.next.ServeHTTP(w, r)
 }

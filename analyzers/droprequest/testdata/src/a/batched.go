@@ -1,0 +1,72 @@
+package a
+
+import (
+	"sync"
+
+	chainruntime "github.com/chainlint/chainlint/chain_runtime"
+)
+
+// Chains run through the runtime's batching iterator (as chainlock's fix
+// leaves them): the loop body is a yield function to SSA.
+type BatchedServer struct {
+	mu      sync.Mutex
+	before  []Before
+	after   []After
+	handler func(*Request) *Response
+}
+
+func (s *BatchedServer) ServeStale(req *Request) *Response {
+	r := req
+	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) {
+		var resp *Response
+		if r, resp = m(r); resp != nil {
+			return resp
+		}
+	}
+	resp := s.handler(r)
+	for _, m := range s.after {
+		resp = m(req, resp) // want `the after-chain s\.after gets the stale request req, from before the before-chain s\.before; pass r, the request as the before-chain s\.before left it and the one s\.handler got`
+	}
+	return resp
+}
+
+func (s *BatchedServer) ServeLatest(req *Request) *Response {
+	r := req
+	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) {
+		var resp *Response
+		if r, resp = m(r); resp != nil {
+			return resp
+		}
+	}
+	resp := s.handler(r)
+	for _, m := range chainruntime.Batched(&s.mu, s.after, nil) {
+		resp = m(r, resp)
+	}
+	return resp
+}
+
+func (s *BatchedServer) ServeNil(req *Request) *Response {
+	resp := s.handler(req)
+	for _, m := range chainruntime.Batched(&s.mu, s.after, nil) {
+		resp = m(nil, resp) // want `the after-chain s\.after gets nil instead of the request; pass req, the request ServeNil received and the one s\.handler got`
+	}
+	return resp
+}
+
+// ServeOrig keeps the request from before the before-chain, which assigns
+// the parameter itself (as examples/gateway does).
+func (s *BatchedServer) ServeOrig(req *Request) *Response {
+	orig := req
+	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) {
+		next, resp := m(req)
+		if resp != nil {
+			return resp
+		}
+		req = next
+	}
+	resp := s.handler(req)
+	for _, m := range s.after {
+		resp = m(orig, resp) // want `the after-chain s\.after gets the stale request orig, from before the before-chain s\.before; pass req, the request as the before-chain s\.before left it and the one s\.handler got`
+	}
+	return resp
+}
