@@ -20,7 +20,7 @@ step "runtime: tests with the race detector"
 (cd chain_runtime && go test -race -count=1 ./...)
 
 step "tool: tests (analyzers, fixes, command, end-to-end)"
-go test -count=1 ./...
+go test -count=1 -timeout=30m ./...
 
 step "the README's first command: demo.sh on the bundled example"
 bash demo.sh
