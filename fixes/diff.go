@@ -134,3 +134,20 @@ func backtrack(trace [][]int, x, y int) [][2]int {
 	}
 	return out
 }
+
+// A LineHunk is one change of a line diff: lines [OldLo, OldHi) of the old
+// text become lines [NewLo, NewHi) of the new one (0-based).
+type LineHunk struct{ OldLo, OldHi, NewLo, NewHi int }
+
+// LineDiff returns the changes that turn lines a into lines b, in order,
+// separated by at least one unchanged line: a shortest edit script
+// (Myers' algorithm), or, beyond maxEditDistance changed lines, one change
+// for the whole differing middle. Lines are compared as strings; callers
+// usually keep each line's "\n".
+func LineDiff(a, b []string) []LineHunk {
+	var out []LineHunk
+	for _, h := range lineHunks(a, b) {
+		out = append(out, LineHunk{h.old.lo, h.old.hi, h.new.lo, h.new.hi})
+	}
+	return out
+}

@@ -2,8 +2,9 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strings"
+
+	"github.com/chainlint/chainlint/fixes"
 )
 
 // unifiedDiff returns the unified diff (3 lines of context, git's
@@ -108,69 +109,25 @@ type diffOp struct {
 	a, b int
 }
 
-// diffLines computes a shortest edit script from a to b with Myers'
-// O(ND) algorithm, keeping only the diagonals of each round (O(D²)
-// memory), which suits fixes: few changed lines in files of any size.
+// diffLines lists the lines of a and b as kept, deleted and inserted, from
+// the line diff of the fixes package (Myers' algorithm).
 func diffLines(a, b []string) []diffOp {
-	n, m := len(a), len(b)
-	maxD := n + m
-	off := maxD + 1
-	v := make([]int, 2*maxD+3)
-	var trace [][]int // trace[d][k+d] = furthest x on diagonal k after round d
-	var endD int
-search:
-	for d := 0; d <= maxD; d++ {
-		for k := -d; k <= d; k += 2 {
-			var x int
-			if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
-				x = v[off+k+1]
-			} else {
-				x = v[off+k-1] + 1
-			}
-			y := x - k
-			for x < n && y < m && a[x] == b[y] {
-				x++
-				y++
-			}
-			v[off+k] = x
-			if x >= n && y >= m {
-				endD = d
-				break search
-			}
-		}
-		trace = append(trace, slices.Clone(v[off-d:off+d+1]))
-	}
-
 	var ops []diffOp
-	x, y := n, m
-	for d := endD; d > 0; d-- {
-		prev := trace[d-1]
-		get := func(k int) int { return prev[k+d-1] }
-		k := x - y
-		var pk int
-		if k == -d || (k != d && get(k-1) < get(k+1)) {
-			pk = k + 1
-		} else {
-			pk = k - 1
-		}
-		px := get(pk)
-		py := px - pk
-		for x > px && y > py {
-			x, y = x-1, y-1
+	x, y := 0, 0
+	keep := func(toX int) {
+		for ; x < toX; x, y = x+1, y+1 {
 			ops = append(ops, diffOp{' ', a[x], x, y})
 		}
-		if x == px {
-			y--
-			ops = append(ops, diffOp{'+', b[y], x, y})
-		} else {
-			x--
+	}
+	for _, h := range fixes.LineDiff(a, b) {
+		keep(h.OldLo)
+		for ; x < h.OldHi; x++ {
 			ops = append(ops, diffOp{'-', a[x], x, y})
 		}
+		for ; y < h.NewHi; y++ {
+			ops = append(ops, diffOp{'+', b[y], x, y})
+		}
 	}
-	for x > 0 && y > 0 {
-		x, y = x-1, y-1
-		ops = append(ops, diffOp{' ', a[x], x, y})
-	}
-	slices.Reverse(ops)
+	keep(len(a))
 	return ops
 }
