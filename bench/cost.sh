@@ -6,7 +6,8 @@
 # /usr/bin/time -v (wall time and peak resident memory):
 #
 #   go vet ./...                              the baseline: go vet's default analyzers
-#   chainlint ./...                           standalone (go/packages, whole program from source)
+#   chainlint ./...                           standalone, default driver: runs go vet -vettool=itself -json
+#   chainlint -driver=load ./...              standalone, in-process driver (go/packages, whole program from source)
 #   go vet -vettool=chainlint ./...           chainlint under go vet (unitchecker)
 #
 # All runs are warm: each command runs once before it is measured, so the
@@ -17,8 +18,9 @@
 # (go vet: -printf.funcs=NonceN, a printf wrapper that does not exist;
 # chainlint: one more -chains.lock-pairs pair of functions that do not
 # exist), so that the analyzers really run, on every package and its
-# dependencies, while compilation stays cached. chainlint standalone has no
-# result cache and always does the whole work.
+# dependencies, while compilation stays cached. Standalone chainlint's
+# default driver runs go vet, so it gets the same nonce flag; the in-process
+# driver has no result cache and always does the whole work.
 #
 # Usage: bench/cost.sh [module@version] [pattern]
 #   RUNS=3 bench/cost.sh      best (lowest wall time) of 3 measured runs each
@@ -85,10 +87,12 @@ echo "measuring on $module ($npkg packages, pattern $pattern), best of $runs..."
 # chainlint's default lock pairs, to which the nonce pair is added.
 pairs=$("$work/chainlint" help chains | sed -n 's/.*-chains.lock-pairs.*(default "\(.*\)").*/\1/p; /-chains.lock-pairs/{n; s/.*(default "\(.*\)")$/\1/p}' | head -1)
 vet=$(measure "go-vet" go vet -printf.funcs=BenchNonceNONCE "$pattern")
-std=$(measure "chainlint" "$work/chainlint" "$pattern")
-vt=$(measure "go-vet-vettool=chainlint" go vet "-vettool=$work/chainlint" "-chains.lock-pairs=${pairs:+$pairs,}C.BenchNONCEAcquire:C.BenchNONCERelease" "$pattern")
+nonce="-chains.lock-pairs=${pairs:+$pairs,}C.BenchNONCEAcquire:C.BenchNONCERelease"
+std=$(measure "chainlint" "$work/chainlint" "$nonce" "$pattern")
+load=$(measure "chainlint-driver=load" "$work/chainlint" -driver=load "$pattern")
+vt=$(measure "go-vet-vettool=chainlint" go vet "-vettool=$work/chainlint" "$nonce" "$pattern")
 
-printf '%s\n%s\n%s\n' "$vet" "$std" "$vt" | awk -v module="$module" -v npkg="$npkg" -v gover="$(go env GOVERSION)" -v cpus="$(getconf _NPROCESSORS_ONLN)" '
+printf '%s\n%s\n%s\n%s\n' "$vet" "$std" "$load" "$vt" | awk -v module="$module" -v npkg="$npkg" -v gover="$(go env GOVERSION)" -v cpus="$(getconf _NPROCESSORS_ONLN)" '
 	{ label[NR] = $1; wall[NR] = $2; rss[NR] = $3; code[NR] = $4 }
 	END {
 		printf "module %s, %d packages, %s, %d CPUs\n\n", module, npkg, gover, cpus

@@ -20,3 +20,14 @@ func analyzers() []*analysis.Analyzer {
 		chains.Analyzer,
 	}
 }
+
+// analyzerNamed returns the analyzer of chainlint (or one it requires)
+// with that name, or nil.
+func analyzerNamed(name string) *analysis.Analyzer {
+	for _, a := range withRequired(analyzers()) {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}

@@ -33,10 +33,15 @@ const (
 type env struct {
 	dir            string // directory packages are loaded from; "" means the current one
 	stdout, stderr io.Writer
+	// vettool is the chainlint executable the go vet driver passes to
+	// go vet -vettool; "" (as in the in-process tests, which run other
+	// analyzers) leaves only the in-process driver.
+	vettool string
 }
 
 type options struct {
 	format     string // "text", "json" or "sarif"
+	driver     string // "vet", "load", or "" (vet where it can)
 	json       bool
 	sarif      bool
 	fix        bool
@@ -106,6 +111,7 @@ func newFlagSet(progname string, o *options, all []*analysis.Analyzer, stderr io
 	fs.BoolVar(&o.diff, "diff", false, "with -fix (implied), don't update the files, but print a unified diff")
 	fs.BoolVar(&o.tests, "test", true, "indicates whether test files should be analyzed, too")
 	fs.StringVar(&o.tags, "tags", "", "comma-separated list of build tags to apply when loading packages")
+	fs.StringVar(&o.driver, "driver", "", "how to analyze: vet (run go vet -vettool=chainlint: package by package, facts and results cached by go) or load (load the whole program in this process with go/packages); default vet, or load with -test=false or -debug")
 	fs.StringVar(&o.debug, "debug", "", `debug flags, any subset of "fpstv"`)
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write CPU profile to this file")
 	fs.StringVar(&o.memprofile, "memprofile", "", "write memory profile to this file")
@@ -169,6 +175,12 @@ func run(progname string, args []string, all []*analysis.Analyzer, e *env) int {
 		return exitUsage
 	}
 
+	useVet, err := o.chooseDriver(e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
+		return exitUsage
+	}
+
 	stop, err := o.startProfiling()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
@@ -176,7 +188,34 @@ func run(progname string, args []string, all []*analysis.Analyzer, e *env) int {
 	}
 	defer stop()
 
+	if useVet {
+		return vetAnalyze(progname, patterns, vetFlags(fs, all), selectAnalyzers(all, enabled), &o, e)
+	}
 	return analyze(progname, patterns, selectAnalyzers(all, enabled), &o, e)
+}
+
+// chooseDriver reports whether to run go vet (the default) rather than
+// load the program in this process. go vet always analyzes test files,
+// and -debug describes the in-process checker, so -test=false and -debug
+// need the in-process driver.
+func (o *options) chooseDriver(e *env) (vet bool, err error) {
+	switch o.driver {
+	case "load":
+		return false, nil
+	case "vet":
+		switch {
+		case e.vettool == "":
+			return false, fmt.Errorf("-driver=vet: this build cannot run itself under go vet")
+		case !o.tests:
+			return false, fmt.Errorf("-driver=vet analyzes test files (go vet always does): drop -test=false, or use -driver=load")
+		case o.debug != "":
+			return false, fmt.Errorf("-debug needs -driver=load")
+		}
+		return true, nil
+	case "":
+		return e.vettool != "" && o.tests && o.debug == "", nil
+	}
+	return false, fmt.Errorf("-driver=%s: want vet or load", o.driver)
 }
 
 func (o *options) resolveFormat() error {
@@ -268,22 +307,37 @@ func selectAnalyzers(all []*analysis.Analyzer, enabled map[*analysis.Analyzer]*t
 	return keep
 }
 
-// A finding is one diagnostic of a root action, deduplicated across the
-// variants of a package (p and p [p.test] share files).
+// A finding is one diagnostic, deduplicated across the variants of a
+// package (p and p [p.test] share files), in a form both drivers produce:
+// the in-process driver from its analysis actions, the go vet driver from
+// go vet -json.
 type finding struct {
-	act  *checker.Action
-	diag analysis.Diagnostic
-	posn token.Position
-	key  findingKey
-	// variants holds every (action, diagnostic) pair with this key, the
-	// first being act and diag: the variants of a package each offer
-	// their own fix, and the test variant's also edits the test files.
-	variants []variant
+	analyzer  string
+	message   string
+	posn, end token.Position // end is the zero Position when the diagnostic has none
+	related   []relatedInfo
+	key       findingKey
+	// offers holds the first suggested fix of every variant that offers
+	// one: the variants of a package each offer their own fix, and the
+	// test variant's also edits the test files.
+	offers []fixOffer
 }
 
-type variant struct {
-	act  *checker.Action
-	diag analysis.Diagnostic
+type relatedInfo struct {
+	posn, end token.Position
+	message   string
+}
+
+// A fixOffer is one suggested fix as byte-offset edits by file, or why it
+// cannot be applied at all.
+type fixOffer struct {
+	edits []fileEdit
+	bad   string
+}
+
+type fileEdit struct {
+	file string
+	edit
 }
 
 type findingKey struct {
@@ -300,6 +354,64 @@ func keyOf(act *checker.Action, d analysis.Diagnostic) findingKey {
 		analyzer: act.Analyzer.Name,
 		message:  d.Message,
 	}
+}
+
+// position returns the position of pos, or the zero Position for NoPos.
+func position(fset *token.FileSet, pos token.Pos) token.Position {
+	if !pos.IsValid() {
+		return token.Position{}
+	}
+	return fset.Position(pos)
+}
+
+// newFinding converts a diagnostic of act.
+func newFinding(act *checker.Action, d analysis.Diagnostic, k findingKey) *finding {
+	fset := act.Package.Fset
+	f := &finding{analyzer: act.Analyzer.Name, message: d.Message, posn: fset.Position(d.Pos), end: position(fset, d.End), key: k}
+	for _, rel := range d.Related {
+		f.related = append(f.related, relatedInfo{posn: fset.Position(rel.Pos), end: position(fset, rel.End), message: rel.Message})
+	}
+	f.addOffer(act, d)
+	return f
+}
+
+// addOffer adds the first suggested fix of d, if any.
+func (f *finding) addOffer(act *checker.Action, d analysis.Diagnostic) {
+	if len(d.SuggestedFixes) == 0 {
+		return
+	}
+	fset := act.Package.Fset
+	var offer fixOffer
+	for _, te := range d.SuggestedFixes[0].TextEdits {
+		tf := fset.File(te.Pos)
+		if tf == nil {
+			f.offers = append(f.offers, fixOffer{bad: "an edit has no valid position"})
+			return
+		}
+		ed := edit{start: tf.Offset(te.Pos), text: string(te.NewText)}
+		ed.end = ed.start
+		if te.End.IsValid() {
+			if fset.File(te.End) == tf {
+				ed.end = tf.Offset(te.End)
+			} else {
+				ed.end = tf.Size() // End just past EOF (see x/tools #71659)
+			}
+		}
+		offer.edits = append(offer.edits, fileEdit{tf.Name(), ed})
+	}
+	f.offers = append(f.offers, offer)
+}
+
+// sortFindings orders findings by position, then analyzer and message.
+func sortFindings(findings []*finding) {
+	slices.SortStableFunc(findings, func(x, y *finding) int {
+		return cmp.Or(
+			cmp.Compare(x.posn.Filename, y.posn.Filename),
+			cmp.Compare(x.posn.Line, y.posn.Line),
+			cmp.Compare(x.posn.Column, y.posn.Column),
+			cmp.Compare(x.key.analyzer, y.key.analyzer),
+			cmp.Compare(x.key.message, y.key.message))
+	})
 }
 
 func analyze(progname string, patterns []string, selected []*analysis.Analyzer, o *options, e *env) int {
@@ -374,10 +486,10 @@ func analyze(progname string, patterns []string, selected []*analysis.Analyzer, 
 		for _, d := range act.Diagnostics {
 			k := keyOf(act, d)
 			if f := seen[k]; f != nil {
-				f.variants = append(f.variants, variant{act, d})
+				f.addOffer(act, d)
 				continue
 			}
-			f := &finding{act: act, diag: d, posn: act.Package.Fset.Position(d.Pos), key: k, variants: []variant{{act, d}}}
+			f := newFinding(act, d, k)
 			seen[k] = f
 			findings = append(findings, f)
 		}
@@ -385,36 +497,15 @@ func analyze(progname string, patterns []string, selected []*analysis.Analyzer, 
 	if analysisErrors > 0 {
 		exitAtLeast(exitError)
 	}
-	slices.SortStableFunc(findings, func(x, y *finding) int {
-		return cmp.Or(
-			cmp.Compare(x.posn.Filename, y.posn.Filename),
-			cmp.Compare(x.posn.Line, y.posn.Line),
-			cmp.Compare(x.posn.Column, y.posn.Column),
-			cmp.Compare(x.key.analyzer, y.key.analyzer),
-			cmp.Compare(x.key.message, y.key.message))
-	})
+	sortFindings(findings)
 
+	var fixed map[findingKey]bool
 	if o.fix {
-		if loadErrors > 0 || analysisErrors > 0 {
-			fmt.Fprintf(e.stderr, "%s: -fix: no file changed, because of the errors above; fix them (or narrow the package patterns) and run again\n", progname)
+		var ok bool
+		findings, fixed, ok = fixFindings(progname, findings, func() map[string]*fileInfo { return fileInfos(pkgs) }, loadErrors+analysisErrors > 0, o, e, &exit)
+		if !ok {
 			return exitError
 		}
-		fixed, changed, err := applyFixes(findings, pkgs, o.diff, e, progname)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "%s: -fix: %v\n", progname, err)
-			return exitError
-		}
-		if o.diff && changed > 0 {
-			exit = exitFindings // as go fix -diff: a non-empty diff fails
-		}
-		// Report what is left: the findings whose fix was not applied.
-		var left []*finding
-		for _, f := range findings {
-			if !fixed[f.key] {
-				left = append(left, f)
-			}
-		}
-		findings = left
 		for act := range graph.All() {
 			if act.IsRoot {
 				act.Diagnostics = slices.DeleteFunc(slices.Clone(act.Diagnostics), func(d analysis.Diagnostic) bool {
@@ -423,28 +514,61 @@ func analyze(progname string, patterns []string, selected []*analysis.Analyzer, 
 			}
 		}
 	}
-
-	switch o.format {
-	case "json":
-		if err := graph.PrintJSON(e.stdout); err != nil {
-			exitAtLeast(exitError)
-		}
-	case "sarif":
-		if err := writeSARIF(e.stdout, e.dir, findings, selected, errorTexts); err != nil {
-			fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
-			exitAtLeast(exitError)
-		}
-	default:
-		printText(e.stderr, findings, o.context)
-		if len(findings) > 0 && exit == exitOK {
-			exit = exitFindings // (errors take precedence, as in the x/tools checker)
-		}
-	}
+	report(progname, findings, selected, errorTexts, graph.PrintJSON, o, e, &exit)
 
 	if o.dbg('t') {
 		printTiming(e.stderr, graph, time.Since(start))
 	}
 	return exit
+}
+
+// fixFindings applies the fixes of findings (-fix, -diff), unless the run
+// had errors, and returns the findings left. It raises *exit to 3 for a
+// non-empty -diff, as go fix -diff; ok is false when -fix failed (it has
+// said why, and no file was changed).
+func fixFindings(progname string, findings []*finding, infos func() map[string]*fileInfo, failed bool, o *options, e *env, exit *int) (left []*finding, fixed map[findingKey]bool, ok bool) {
+	if failed {
+		fmt.Fprintf(e.stderr, "%s: -fix: no file changed, because of the errors above; fix them (or narrow the package patterns) and run again\n", progname)
+		return nil, nil, false
+	}
+	fixed, changed, err := applyFixes(findings, infos(), o.diff, e, progname)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: -fix: %v\n", progname, err)
+		return nil, nil, false
+	}
+	if o.diff && changed > 0 {
+		*exit = max(*exit, exitFindings)
+	}
+	// Report what is left: the findings whose fix was not applied.
+	for _, f := range findings {
+		if !fixed[f.key] {
+			left = append(left, f)
+		}
+	}
+	return left, fixed, true
+}
+
+// report prints the findings in the chosen format and raises *exit: to 1
+// if the output cannot be written, to 3 for text findings (errors take
+// precedence, as in the x/tools checker; -json and -sarif are for tools
+// and do not fail on findings).
+func report(progname string, findings []*finding, selected []*analysis.Analyzer, errorTexts []string, printJSON func(io.Writer) error, o *options, e *env, exit *int) {
+	switch o.format {
+	case "json":
+		if err := printJSON(e.stdout); err != nil {
+			*exit = max(*exit, exitError)
+		}
+	case "sarif":
+		if err := writeSARIF(e.stdout, e.dir, findings, selected, errorTexts); err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
+			*exit = max(*exit, exitError)
+		}
+	default:
+		printText(e.stderr, findings, o.context)
+		if len(findings) > 0 && *exit == exitOK {
+			*exit = exitFindings
+		}
+	}
 }
 
 // printLoadErrors prints each package and module error once and returns
@@ -480,13 +604,11 @@ func printLoadErrors(pkgs []*packages.Package, w io.Writer) []string {
 func printText(w io.Writer, findings []*finding, contextLines int) {
 	var buf strings.Builder
 	files := make(map[string][]string)
-	show := func(fset *token.FileSet, pos, end token.Pos, msg string) {
-		posn := fset.Position(pos)
+	show := func(posn, endp token.Position, msg string) {
 		fmt.Fprintf(&buf, "%s: %s\n", posn, msg)
 		if contextLines < 0 || !posn.IsValid() {
 			return
 		}
-		endp := fset.Position(end)
 		if !endp.IsValid() {
 			endp = posn
 		}
@@ -503,10 +625,9 @@ func printText(w io.Writer, findings []*finding, contextLines int) {
 		}
 	}
 	for _, f := range findings {
-		fset := f.act.Package.Fset
-		show(fset, f.diag.Pos, f.diag.End, fmt.Sprintf("%s (%s)", f.diag.Message, f.act.Analyzer.Name))
-		for _, rel := range f.diag.Related {
-			show(fset, rel.Pos, rel.End, "\t"+rel.Message)
+		show(f.posn, f.end, fmt.Sprintf("%s (%s)", f.message, f.analyzer))
+		for _, rel := range f.related {
+			show(rel.posn, rel.end, "\t"+rel.message)
 		}
 	}
 	io.WriteString(w, buf.String())
@@ -537,19 +658,27 @@ func printTiming(w io.Writer, graph *checker.Graph, wall time.Duration) {
 // needFacts reports whether any of the analyzers, or those they require,
 // uses facts; if so, dependencies must be loaded from source too.
 func needFacts(analyzers []*analysis.Analyzer) bool {
+	for _, a := range withRequired(analyzers) {
+		if len(a.FactTypes) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// withRequired returns analyzers and all they require, transitively.
+func withRequired(analyzers []*analysis.Analyzer) []*analysis.Analyzer {
 	seen := make(map[*analysis.Analyzer]bool)
+	var all []*analysis.Analyzer
 	q := slices.Clone(analyzers)
 	for len(q) > 0 {
 		a := q[0]
 		q = q[1:]
-		if seen[a] {
-			continue
+		if !seen[a] {
+			seen[a] = true
+			all = append(all, a)
+			q = append(q, a.Requires...)
 		}
-		seen[a] = true
-		if len(a.FactTypes) > 0 {
-			return true
-		}
-		q = append(q, a.Requires...)
 	}
-	return false
+	return all
 }

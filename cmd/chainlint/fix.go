@@ -96,8 +96,7 @@ func within(dir, file string) bool {
 // all or nothing as far as the file system allows, each file through a
 // temporary file renamed over it, and only after every file to be written
 // has been checked to be a writable regular file.
-func applyFixes(findings []*finding, pkgs []*packages.Package, dry bool, e *env, progname string) (fixed map[findingKey]bool, changed int, err error) {
-	infos := fileInfos(pkgs)
+func applyFixes(findings []*finding, infos map[string]*fileInfo, dry bool, e *env, progname string) (fixed map[findingKey]bool, changed int, err error) {
 	fixed = make(map[findingKey]bool)
 	accepted := make(map[string][]edit) // by file name
 
@@ -106,11 +105,8 @@ func applyFixes(findings []*finding, pkgs []*packages.Package, dry bool, e *env,
 		// or none (and the finding stays).
 		var fixes []map[string][]edit
 		why := ""
-		for _, v := range f.variants {
-			if len(v.diag.SuggestedFixes) == 0 {
-				continue
-			}
-			byFile, reason := fileEdits(v, infos)
+		for _, offer := range f.offers {
+			byFile, reason := fileEdits(offer, infos)
 			if reason != "" {
 				why = reason
 				break
@@ -216,17 +212,15 @@ func applyFixes(findings []*finding, pkgs []*packages.Package, dry bool, e *env,
 	return fixed, len(changes), nil
 }
 
-// fileEdits converts the first suggested fix of v to edits by file
-// name, or returns why it must not be applied.
-func fileEdits(v variant, infos map[string]*fileInfo) (map[string][]edit, string) {
-	fset := v.act.Package.Fset
+// fileEdits groups the edits of a fix offer by file name, or returns why
+// they must not be applied.
+func fileEdits(offer fixOffer, infos map[string]*fileInfo) (map[string][]edit, string) {
+	if offer.bad != "" {
+		return nil, offer.bad
+	}
 	byFile := make(map[string][]edit)
-	for _, te := range v.diag.SuggestedFixes[0].TextEdits {
-		tf := fset.File(te.Pos)
-		if tf == nil {
-			return nil, "an edit has no valid position"
-		}
-		name := tf.Name()
+	for _, fe := range offer.edits {
+		name := fe.file
 		switch info := infos[name]; {
 		case info == nil:
 			return nil, fmt.Sprintf("it edits %s, which is not a parsed Go file of the packages", name)
@@ -235,16 +229,7 @@ func fileEdits(v variant, infos map[string]*fileInfo) (map[string][]edit, string
 		case !info.inMain:
 			return nil, fmt.Sprintf("it edits %s, which is outside the main module", name)
 		}
-		ed := edit{start: tf.Offset(te.Pos), text: string(te.NewText)}
-		ed.end = ed.start
-		if te.End.IsValid() {
-			if fset.File(te.End) == tf {
-				ed.end = tf.Offset(te.End)
-			} else {
-				ed.end = tf.Size() // End just past EOF (see x/tools #71659)
-			}
-		}
-		byFile[name] = append(byFile[name], ed)
+		byFile[name] = append(byFile[name], fe.edit)
 	}
 	return byFile, ""
 }

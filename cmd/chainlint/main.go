@@ -9,12 +9,17 @@
 //	chainlint help [NAME]           # documentation of the analyzers
 //	go vet -vettool=$(command -v chainlint) [flags] packages
 //
-// Standalone mode loads the packages with go/packages and prints one line
-// per finding; -json prints the x/tools checker's JSON, -sarif prints SARIF
-// 2.1.0 for code-scanning services, -fix applies the suggested fixes
-// (atomically, never to generated files or files outside the main module)
-// and -fix -diff prints them as a unified diff instead. Exit codes are those
-// of the x/tools checker: 0 clean, 1 errors, 3 findings (2 for bad flags).
+// Standalone mode runs go vet -vettool=<this executable> -json on the
+// packages (so they are analyzed one at a time from export data, with
+// facts and results cached by the go command, in the memory of go vet),
+// reads the findings back and prints one line per finding; -driver=load
+// loads the whole program in this process with go/packages instead (and
+// is used for -test=false and -debug). -json prints the x/tools checker's
+// JSON, -sarif prints SARIF 2.1.0 for code-scanning services, -fix applies
+// the suggested fixes (atomically, never to generated files or files
+// outside the main module) and -fix -diff prints them as a unified diff
+// instead. Exit codes are those of the x/tools checker: 0 clean, 1 errors,
+// 3 findings (2 for bad flags).
 //
 // When the go command runs chainlint as a vet tool (a single *.cfg
 // argument, or -flags / -V=full), chainlint hands over to x/tools'
@@ -39,7 +44,11 @@ func main() {
 		return
 	}
 	progname := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")
-	os.Exit(run(progname, args, analyzers(), &env{stdout: os.Stdout, stderr: os.Stderr}))
+	vettool, err := os.Executable()
+	if err != nil {
+		vettool = "" // (the in-process driver only)
+	}
+	os.Exit(run(progname, args, analyzers(), &env{stdout: os.Stdout, stderr: os.Stderr, vettool: vettool}))
 }
 
 // goCommandProtocol reports whether args are the go command talking to a

@@ -137,20 +137,19 @@ func writeSARIF(w io.Writer, dir string, findings []*finding, analyzers []*analy
 			sarifNotification{Level: "error", Message: sarifText{msg}})
 	}
 	for _, f := range findings {
-		fset := f.act.Package.Fset
 		res := sarifResult{
-			RuleID:    f.act.Analyzer.Name,
-			RuleIndex: index[f.act.Analyzer.Name],
+			RuleID:    f.analyzer,
+			RuleIndex: index[f.analyzer],
 			Level:     "error",
-			Message:   sarifText{f.diag.Message},
-			Locations: []sarifLocation{{PhysicalLocation: cols.physical(root, fset, f.diag.Pos, f.diag.End)}},
+			Message:   sarifText{f.message},
+			Locations: []sarifLocation{{PhysicalLocation: cols.physical(root, f.posn, f.end)}},
 		}
-		for i, rel := range f.diag.Related {
+		for i, rel := range f.related {
 			id := i + 1
 			res.RelatedLocations = append(res.RelatedLocations, sarifLocation{
 				ID:               &id,
-				PhysicalLocation: cols.physical(root, fset, rel.Pos, rel.End),
-				Message:          &sarifText{rel.Message},
+				PhysicalLocation: cols.physical(root, rel.posn, rel.end),
+				Message:          &sarifText{rel.message},
 			})
 		}
 		run.Results = append(run.Results, res)
@@ -194,7 +193,13 @@ func sarifRules(analyzers []*analysis.Analyzer, findings []*finding) ([]sarifRul
 		add(a)
 	}
 	for _, f := range findings {
-		add(f.act.Analyzer)
+		if _, ok := index[f.analyzer]; !ok {
+			if a := analyzerNamed(f.analyzer); a != nil {
+				add(a)
+			} else {
+				add(&analysis.Analyzer{Name: f.analyzer, Doc: f.analyzer})
+			}
+		}
 	}
 	if rules == nil {
 		rules = []sarifRule{}
@@ -246,8 +251,7 @@ func (c *columnMapper) column(p token.Position) int {
 	return len(utf16.Encode([]rune(prefix))) + 1
 }
 
-func (c *columnMapper) physical(root string, fset *token.FileSet, pos, end token.Pos) sarifPhysical {
-	start := fset.Position(pos)
+func (c *columnMapper) physical(root string, start, e token.Position) sarifPhysical {
 	loc := sarifArtifactLoc{URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(start.Filename)}).String()}
 	if within(root, start.Filename) {
 		if rel, err := filepath.Rel(root, start.Filename); err == nil {
@@ -255,7 +259,7 @@ func (c *columnMapper) physical(root string, fset *token.FileSet, pos, end token
 		}
 	}
 	region := sarifRegion{StartLine: max(start.Line, 1), StartColumn: c.column(start)}
-	if e := fset.Position(end); end.IsValid() && e.Filename == start.Filename && e.Line >= start.Line {
+	if e.IsValid() && e.Filename == start.Filename && e.Line >= start.Line {
 		region.EndLine = e.Line
 		region.EndColumn = c.column(e)
 	}
