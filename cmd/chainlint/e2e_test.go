@@ -5,7 +5,7 @@ package main
 // under testdata/e2e/<analyzer>/.
 //
 // The protocol, for each fixture: chainlint ./... reports findings (exit
-// 3); -json, -sarif and go vet -vettool report the same ones; chainlint
+// 3); -driver=load, -json, -sarif and go vet -vettool report the same ones; chainlint
 // -fix ./... fixes them all (exit 0); the fixed module builds, passes go
 // vet, and passes its tests with -tags chainlint_fixed (tests that hold
 // only after the fix carry //go:build chainlint_fixed); chainlint then
@@ -252,6 +252,11 @@ func TestEndToEnd(t *testing.T) {
 				t.Fatalf("chainlint ./...: exit 3 but no diagnostic lines:\n%s", r.stderr)
 			}
 			t.Logf("chainlint ./... on the fixture:\n%s", r.stderr)
+
+			// The in-process driver finds the same, to the byte.
+			if rl := runCmd(t, dir, bin, "-driver=load", "./..."); rl.code != exitFindings || rl.stderr != firstOut {
+				t.Errorf("chainlint -driver=load ./...: exit %d, and its output differs from the default (go vet) driver's:\nload:\n%s\nvet:\n%s", rl.code, rl.stderr, firstOut)
+			}
 
 			r = runCmd(t, dir, bin, "-json", "./...")
 			if r.code != exitOK {
