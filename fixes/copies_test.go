@@ -252,6 +252,81 @@ loop:
 	newPass(t, got) // it type-checks
 }
 
+// Swap hands all of the statement's decorations to its replacement, in a
+// statement list and under a label.
+func TestSwap(t *testing.T) {
+	src := chainHeader + `func run(chain []func(int) int, req int) int {
+
+	// section
+
+	// counts
+	for i := 0; i < len(chain); i++ { // each
+		req += i
+	}
+	// after
+outer:
+	for i := 0; i < len(chain); i++ {
+		_ = i
+		break outer
+	}
+	fmt.Println(req)
+	return req
+}
+`
+	pass, f := newPass(t, src)
+	fx, err := Decorate(pass, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loops []*ast.ForStmt
+	ast.Inspect(f, func(n ast.Node) bool {
+		if s, ok := n.(*ast.ForStmt); ok {
+			loops = append(loops, s)
+		}
+		return true
+	})
+	for _, loop := range loops {
+		x, err := Expr("chain")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := &dst.RangeStmt{Key: dst.NewIdent("i"), Tok: token.DEFINE, X: x, Body: fx.Node(loop).(*dst.ForStmt).Body}
+		if err := fx.Swap(loop, rs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fx.Swap(&ast.EmptyStmt{}, &dst.EmptyStmt{}); err == nil {
+		t.Errorf("Swap of a statement not in the file succeeded")
+	}
+	edits, err := fx.Edits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := apply(t, pass.Fset, src, edits)
+	want := chainHeader + `func run(chain []func(int) int, req int) int {
+
+	// section
+
+	// counts
+	for i := range chain { // each
+		req += i
+	}
+	// after
+outer:
+	for i := range chain {
+		_ = i
+		break outer
+	}
+	fmt.Println(req)
+	return req
+}
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	newPass(t, got) // it type-checks
+}
+
 // Replace keeps the comments that are not the deleted statement's own.
 func TestReplaceKeepsComments(t *testing.T) {
 	for _, tt := range []struct{ name, body, del, want string }{

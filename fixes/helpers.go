@@ -19,6 +19,27 @@ import (
 // section comment separated from it by a blank line, and comments on the
 // lines after it (such as an Example's "// Output:").
 func (f *File) Replace(st ast.Stmt, with ...dst.Stmt) error {
+	return f.replace(st, with, true)
+}
+
+// Swap replaces the statement st of the original file, wherever Replace
+// would find it, by with, a statement built to stand for it (a for loop
+// rewritten as a range loop): with takes over all of st's decorations,
+// the comments above it, on its line and after it, and its line breaks,
+// which it must not have of its own.
+func (f *File) Swap(st ast.Stmt, with dst.Stmt) error {
+	target, ok := f.Node(st).(dst.Stmt)
+	if !ok {
+		return errors.New("fixes: statement not in the decorated file")
+	}
+	*with.Decorations() = *target.Decorations()
+	return f.replace(st, []dst.Stmt{with}, false)
+}
+
+// replace puts with in the place of st; keep says whether the comments
+// that are not st's own move to the statements around it (Replace) or
+// whether they all go (Swap, whose statement already carries them).
+func (f *File) replace(st ast.Stmt, with []dst.Stmt, keep bool) error {
 	target, ok := f.Node(st).(dst.Stmt)
 	if !ok {
 		return errors.New("fixes: statement not in the decorated file")
@@ -54,7 +75,9 @@ func (f *File) Replace(st ast.Stmt, with ...dst.Stmt) error {
 		}
 		for i, s := range *list {
 			if s == target {
-				keepComments(n, *list, i, with)
+				if keep {
+					keepComments(n, *list, i, with)
+				}
 				out := append([]dst.Stmt(nil), (*list)[:i]...)
 				out = append(out, with...)
 				*list = append(out, (*list)[i+1:]...)
