@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/printer"
 	"go/token"
 	"go/types"
@@ -13,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/dave/dst"
-	"github.com/dave/dst/decorator"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
@@ -740,30 +738,29 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 	}
 	rt := f.AddImport(fixes.RuntimePath, fixes.RuntimeName, l.Stmt.Pos())
 	lockArg := strings.ReplaceAll(p.lockArg, runtimeName, rt)
-	call, err := parseExpr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, c.text(l.Chain), p.pred))
+	call, err := fixes.Expr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, c.text(l.Chain), p.pred))
 	if err != nil {
 		return analysis.SuggestedFix{}, err
 	}
 	for _, d := range p.deletes {
-		if err := removeStmt(f, d.owner, d.st, nil); err != nil {
+		if err := f.Replace(d.st); err != nil {
 			return analysis.SuggestedFix{}, err
 		}
 	}
 	if p.ifStmt != nil {
 		repl := f.Node(p.unlocked).(*dst.BlockStmt).List
-		if err := removeStmt(f, l.Body, p.ifStmt, repl); err != nil {
+		if err := f.Replace(p.ifStmt, repl...); err != nil {
 			return analysis.SuggestedFix{}, err
 		}
 	}
 	if p.helper != nil {
 		repl := f.Node(p.callback.Body).(*dst.BlockStmt).List
-		owner := sec.path[0]
-		if err := removeStmt(f, owner, p.helper, repl); err != nil {
+		if err := f.Replace(p.helper, repl...); err != nil {
 			return analysis.SuggestedFix{}, err
 		}
 	}
 	if p.bound != nil {
-		if err := removeStmt(f, l.Body, p.bound, nil); err != nil {
+		if err := f.Replace(p.bound); err != nil {
 			return analysis.SuggestedFix{}, err
 		}
 	}
@@ -783,18 +780,8 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 		if p.bound != nil {
 			rs.Value = dst.NewIdent(l.Value.Name())
 		}
-		rs.Decs.NodeDecs = ds.Decs.NodeDecs
-		cur, ok := c.insp.Root().FindNode(s)
-		if !ok {
-			return analysis.SuggestedFix{}, fmt.Errorf("loop not found")
-		}
-		switch parent := cur.Parent().Node().(type) {
-		case *ast.LabeledStmt:
-			f.Node(parent).(*dst.LabeledStmt).Stmt = rs
-		default:
-			if err := removeStmt(f, parent, s, []dst.Stmt{rs}); err != nil {
-				return analysis.SuggestedFix{}, err
-			}
+		if err := f.Swap(s, rs); err != nil {
+			return analysis.SuggestedFix{}, err
 		}
 	}
 	edits, err := f.Edits()
@@ -803,42 +790,4 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 	}
 	msg := "Range over " + rt + "." + p.fun + " and drop the per-middleware lock calls"
 	return analysis.SuggestedFix{Message: msg, TextEdits: edits}, nil
-}
-
-// removeStmt replaces st, a statement of owner's list, by repl.
-func removeStmt(f *fixes.File, owner ast.Node, st ast.Stmt, repl []dst.Stmt) error {
-	target := f.Node(st)
-	var list *[]dst.Stmt
-	switch o := f.Node(owner).(type) {
-	case *dst.BlockStmt:
-		list = &o.List
-	case *dst.CaseClause:
-		list = &o.Body
-	case *dst.CommClause:
-		list = &o.Body
-	default:
-		return fmt.Errorf("statement not in a list")
-	}
-	for i, s := range *list {
-		if s == target {
-			out := append([]dst.Stmt(nil), (*list)[:i]...)
-			out = append(out, repl...)
-			*list = append(out, (*list)[i+1:]...)
-			return nil
-		}
-	}
-	return fmt.Errorf("statement not found in its list")
-}
-
-func parseExpr(src string) (dst.Expr, error) {
-	fset := token.NewFileSet()
-	e, err := parser.ParseExprFrom(fset, "", src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil, err
-	}
-	n, err := decorator.NewDecorator(fset).DecorateNode(e)
-	if err != nil {
-		return nil, err
-	}
-	return n.(dst.Expr), nil
 }
