@@ -327,6 +327,69 @@ outer:
 	newPass(t, got) // it type-checks
 }
 
+// Delete leaves every comment above the statement, its own too, above the
+// statement after it, which takes its place; with none after it, it is
+// Replace.
+func TestDelete(t *testing.T) {
+	for _, tt := range []struct{ name, body, del, want string }{
+		{"own comments stay", `
+	fmt.Println(1)
+
+	// take it
+	mu.Lock() // now
+	fmt.Println(2)
+`, "mu.Lock()", `
+	fmt.Println(1)
+
+	// take it
+	fmt.Println(2)
+`},
+		{"first statement", `
+	// take it
+	mu.Lock()
+
+	fmt.Println(2)
+`, "mu.Lock()", `
+	// take it
+	fmt.Println(2)
+`},
+		{"last statement", `
+	fmt.Println(1)
+	// take it
+	mu.Lock() // own
+
+	// Output:
+	// 1
+`, "mu.Lock()", `
+	fmt.Println(1)
+
+	// Output:
+	// 1
+`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := chainHeader + "func f() {" + tt.body + "}\n\nvar _ = fmt.Sprint\n"
+			pass, f := newPass(t, src)
+			fx, err := Decorate(pass, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fx.Delete(callTo(pass, f, tt.del)); err != nil {
+				t.Fatal(err)
+			}
+			edits, err := fx.Edits()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := apply(t, pass.Fset, src, edits)
+			want := chainHeader + "func f() {" + tt.want + "}\n\nvar _ = fmt.Sprint\n"
+			if got != want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
 // Replace keeps the comments that are not the deleted statement's own.
 func TestReplaceKeepsComments(t *testing.T) {
 	for _, tt := range []struct{ name, body, del, want string }{

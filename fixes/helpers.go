@@ -19,7 +19,17 @@ import (
 // section comment separated from it by a blank line, and comments on the
 // lines after it (such as an Example's "// Output:").
 func (f *File) Replace(st ast.Stmt, with ...dst.Stmt) error {
-	return f.replace(st, with, true)
+	return f.replace(st, with, keepOthers)
+}
+
+// Delete deletes the statement st of the original file, wherever Replace
+// would find it, and the statement after it in its list moves up into its
+// place: it takes st's line break before and all the comments above st,
+// st's own included (a deleted declaration whose comment still speaks of
+// the variable). The comment trailing st on its line goes. When nothing
+// follows st in its list, Delete is Replace(st).
+func (f *File) Delete(st ast.Stmt) error {
+	return f.replace(st, nil, moveUp)
 }
 
 // Swap replaces the statement st of the original file, wherever Replace
@@ -33,13 +43,21 @@ func (f *File) Swap(st ast.Stmt, with dst.Stmt) error {
 		return errors.New("fixes: statement not in the decorated file")
 	}
 	*with.Decorations() = *target.Decorations()
-	return f.replace(st, []dst.Stmt{with}, false)
+	return f.replace(st, []dst.Stmt{with}, takeAll)
 }
 
-// replace puts with in the place of st; keep says whether the comments
-// that are not st's own move to the statements around it (Replace) or
-// whether they all go (Swap, whose statement already carries them).
-func (f *File) replace(st ast.Stmt, with []dst.Stmt, keep bool) error {
+// What becomes of the comments of a replaced statement.
+type comments int
+
+const (
+	keepOthers comments = iota // those not its own move to its neighbours (Replace)
+	takeAll                    // the replacement already carries them all (Swap)
+	moveUp                     // the next statement takes those above it (Delete)
+)
+
+// replace puts with in the place of st, dealing with st's comments as
+// mode says.
+func (f *File) replace(st ast.Stmt, with []dst.Stmt, mode comments) error {
 	target, ok := f.Node(st).(dst.Stmt)
 	if !ok {
 		return errors.New("fixes: statement not in the decorated file")
@@ -75,7 +93,12 @@ func (f *File) replace(st ast.Stmt, with []dst.Stmt, keep bool) error {
 		}
 		for i, s := range *list {
 			if s == target {
-				if keep {
+				switch {
+				case mode == moveUp && i+1 < len(*list):
+					d, next := s.Decorations(), (*list)[i+1].Decorations()
+					next.Start = append(append(dst.Decorations(nil), d.Start...), next.Start...)
+					next.Before = d.Before
+				case mode != takeAll:
 					keepComments(n, *list, i, with)
 				}
 				out := append([]dst.Stmt(nil), (*list)[:i]...)
