@@ -341,25 +341,25 @@ func (fx *fixer) inline() string {
 		return why
 	}
 	if xDecl != nil {
-		var conv []dst.Stmt
-		if as, ok := xDecl.(*ast.AssignStmt); ok {
-			if conv, why = fx.convertDefine(as, map[string]bool{w.Name(): true}); why != "" {
+		var err error
+		switch xd := xDecl.(type) {
+		case *ast.AssignStmt:
+			conv, why := fx.convertDefine(xd, map[string]bool{w.Name(): true})
+			if why != "" {
 				return why
 			}
-		} else {
-			conv = fx.convertVar(xDecl.(*ast.DeclStmt))
-		}
-		if xBlock != nil {
-			db := f.Node(xBlock).(*dst.BlockStmt)
-			k := indexOf(xBlock.List, xDecl)
-			if len(conv) == 0 && k+1 < len(xBlock.List) {
-				// The declaration goes; its comments stay.
-				next := db.List[k+1].Decorations()
-				d := db.List[k].Decorations()
-				next.Start = append(append(dst.Decorations(nil), d.Start...), next.Start...)
-				next.Before = d.Before
+			if xBlock != nil { // in an if statement's init, xd is changed in place
+				err = f.Replace(xd, conv...)
 			}
-			db.List = append(append(append([]dst.Stmt(nil), db.List[:k]...), conv...), db.List[k+1:]...)
+		case *ast.DeclStmt:
+			if as := fx.convertVar(xd); as != nil {
+				err = f.Swap(xd, as)
+			} else {
+				err = f.Delete(xd) // its comments stay
+			}
+		}
+		if err != nil {
+			return "the declaration of " + x.Name() + " could not be rewritten"
 		}
 	}
 	var body []dst.Stmt
@@ -1031,19 +1031,14 @@ func (fx *fixer) loopDecl(loop *chains.Loop, x *types.Var) (ast.Stmt, *ast.Block
 	return nil, nil, fmt.Sprintf("the short-circuit response %s is declared in a way the fix cannot turn into an assignment", x.Name())
 }
 
-// convertVar returns the replacement of "var x T" (nothing: x is nil
-// there, see nilAfterCheck) or "var x [T] = v" (x = v).
-func (fx *fixer) convertVar(ds *ast.DeclStmt) []dst.Stmt {
+// convertVar returns the replacement of "var x [T] = v", x = v, to take
+// the declaration's place with its comments (fixes.File.Swap), or nil for
+// "var x T", which goes (x is nil there, see nilAfterCheck).
+func (fx *fixer) convertVar(ds *ast.DeclStmt) dst.Stmt {
 	spec := ds.Decl.(*ast.GenDecl).Specs[0].(*ast.ValueSpec)
 	if len(spec.Values) == 0 {
 		return nil
 	}
-	dds := fx.f.Node(ds).(*dst.DeclStmt)
 	dspec := fx.f.Node(spec).(*dst.ValueSpec)
-	as := &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(spec.Names[0].Name)}, Tok: token.ASSIGN, Rhs: dspec.Values}
-	as.Decs.Before = dds.Decs.Before
-	as.Decs.Start = dds.Decs.Start
-	as.Decs.End = dds.Decs.End
-	as.Decs.After = dds.Decs.After
-	return []dst.Stmt{as}
+	return &dst.AssignStmt{Lhs: []dst.Expr{dst.NewIdent(spec.Names[0].Name)}, Tok: token.ASSIGN, Rhs: dspec.Values}
 }
