@@ -601,3 +601,44 @@ func TestTwoFixesOneImport(t *testing.T) {
 	}
 	newPass(t, got) // it type-checks
 }
+
+// TypeString names packages as the file imports them, passing over
+// imports named _ or ., and says which package it does not import.
+func TestTypeString(t *testing.T) {
+	src := `package a
+
+import (
+	_ "strings"
+	str "strings"
+	. "bytes"
+	"sync"
+)
+
+type T struct{}
+
+var (
+	t1 *T
+	t2 map[string]*str.Builder
+	t3 *sync.Mutex
+	t4 []Buffer
+	t5 func(*T) *str.Reader
+)
+`
+	pass, f := newPass(t, src)
+	for _, tt := range []struct{ v, want, missing string }{
+		{"t1", "*T", ""},
+		{"t2", "map[string]*str.Builder", ""},
+		{"t3", "*sync.Mutex", ""},
+		{"t4", "[]bytes.Buffer", "bytes"},
+		{"t5", "func(*T) *str.Reader", ""},
+	} {
+		s, missing := TypeString(pass, f, pass.Pkg.Scope().Lookup(tt.v).Type())
+		m := ""
+		if missing != nil {
+			m = missing.Path()
+		}
+		if s != tt.want || m != tt.missing {
+			t.Errorf("TypeString(%s) = %q, missing %q; want %q, missing %q", tt.v, s, m, tt.want, tt.missing)
+		}
+	}
+}

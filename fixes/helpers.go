@@ -5,10 +5,12 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"strings"
 
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
+	"golang.org/x/tools/go/analysis"
 )
 
 // Replace replaces the statement st of the original file, wherever it
@@ -232,4 +234,27 @@ func trimLeadingNL(d []string) []string {
 		d = append(d, "\n")
 	}
 	return d
+}
+
+// TypeString spells t as code in file, a file of pass, can: the pass's own
+// package unqualified, another package by the name file imports it under
+// (an import named _ or . does not count). missing is the first package t
+// names that file does not import, nil when there is none; the string then
+// qualifies it by its package name and is not for use.
+func TypeString(pass *analysis.Pass, file *ast.File, t types.Type) (s string, missing *types.Package) {
+	s = types.TypeString(t, func(p *types.Package) string {
+		if p == pass.Pkg {
+			return ""
+		}
+		for _, spec := range file.Imports {
+			if pn := pass.TypesInfo.PkgNameOf(spec); pn != nil && pn.Imported() == p && pn.Name() != "_" && pn.Name() != "." {
+				return pn.Name()
+			}
+		}
+		if missing == nil {
+			missing = p
+		}
+		return p.Name()
+	})
+	return s, missing
 }
