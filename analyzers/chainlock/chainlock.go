@@ -456,8 +456,8 @@ func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string)
 		if why := c.predicateVars(l, ifs.Cond); why != "" {
 			return nil, why
 		}
-		elem := types.TypeString(l.Elem, c.qualifier(l.File))
-		if strings.Contains(elem, "\x00") {
+		elem, missing := fixes.TypeString(c.pass, l.File, l.Elem)
+		if missing != nil {
 			return nil, "the element type is not nameable in this file"
 		}
 		p.ifStmt = ifs
@@ -487,25 +487,6 @@ func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string)
 		return nil, "the chain " + l.ChainName + " is not a slice"
 	}
 	return p, ""
-}
-
-// qualifier names packages as this file imports them; a package the file
-// does not import gets a name with a NUL byte, which plan rejects.
-func (c *checker) qualifier(f *ast.File) types.Qualifier {
-	return func(p *types.Package) string {
-		if p == c.pass.Pkg {
-			return ""
-		}
-		for _, spec := range f.Imports {
-			if pn := c.pass.TypesInfo.PkgNameOf(spec); pn != nil && pn.Imported() == p {
-				if pn.Name() == "_" || pn.Name() == "." {
-					break
-				}
-				return pn.Name()
-			}
-		}
-		return "\x00" + p.Name()
-	}
 }
 
 // predicateVars checks that the branch condition can move into a func of

@@ -13,6 +13,7 @@ import (
 
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/internal/directive"
+	"github.com/chainlint/chainlint/fixes"
 )
 
 // Analyzer reports after-chains that call after-middlewares without the
@@ -819,21 +820,9 @@ func (c *checker) typeExpr(fd *ast.FuncDecl, t types.Type) (string, string) {
 	if file == nil {
 		return "", "the runner's file is not known"
 	}
-	why := ""
-	s := types.TypeString(t, func(p *types.Package) string {
-		if p == c.pass.Pkg {
-			return ""
-		}
-		for _, imp := range file.Imports {
-			if pn := c.pass.TypesInfo.PkgNameOf(imp); pn != nil && pn.Imported() == p {
-				if pn.Name() == "_" || pn.Name() == "." {
-					break
-				}
-				return pn.Name()
-			}
-		}
-		why = "the runner's file does not import " + p.Path()
-		return p.Name()
-	})
-	return s, why
+	s, missing := fixes.TypeString(c.pass, file, t)
+	if missing != nil {
+		return "", "the runner's file does not import " + missing.Path()
+	}
+	return s, ""
 }

@@ -405,8 +405,8 @@ func (fx *fixer) hoistable(block *ast.BlockStmt, stmt ast.Stmt, w *types.Var) (s
 	if why := fx.checkHoist(block, stmt, []*types.Var{w}, []ast.Stmt{stmt}); why != "" {
 		return "", why
 	}
-	typ, ok := fx.typeString(w.Type())
-	if !ok {
+	typ, missing := fixes.TypeString(fx.pass, fx.file, w.Type())
+	if missing != nil {
 		return "", fmt.Sprintf("the type of %s needs an import the file does not have", w.Name())
 	}
 	return typ, ""
@@ -583,8 +583,8 @@ func (fx *fixer) convertDefine(st ast.Stmt, outer map[string]bool) ([]dst.Stmt, 
 		if !ok || o == nil {
 			continue
 		}
-		typ, ok := fx.typeString(o.Type())
-		if !ok {
+		typ, missing := fixes.TypeString(fx.pass, fx.file, o.Type())
+		if missing != nil {
 			return nil, fmt.Sprintf("the type of %s needs an import the file does not have", o.Name())
 		}
 		out = append(out, varDecl(o.Name(), typ))
@@ -644,30 +644,6 @@ func (fx *fixer) nilBefore(stmts []ast.Stmt, x *types.Var) bool {
 		})
 	}
 	return declared && !assigned
-}
-
-// typeString prints t as the file can spell it.
-func (fx *fixer) typeString(t types.Type) (string, bool) {
-	ok := true
-	s := types.TypeString(t, func(p *types.Package) string {
-		if p == fx.pass.Pkg {
-			return ""
-		}
-		for _, spec := range fx.file.Imports {
-			if path, err := strconv.Unquote(spec.Path.Value); err == nil && path == p.Path() {
-				if spec.Name != nil {
-					if spec.Name.Name == "_" || spec.Name.Name == "." {
-						continue
-					}
-					return spec.Name.Name
-				}
-				return p.Name()
-			}
-		}
-		ok = false
-		return p.Name()
-	})
-	return s, ok
 }
 
 func varDecl(name, typ string) *dst.DeclStmt {
