@@ -483,6 +483,16 @@ func (m *Model) resultFlow(l *Loop, ec *ElemCall, stack []ast.Node) {
 	})
 }
 
+// FileOf returns the file of pass that holds pos, or nil.
+func FileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
+	for _, f := range pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return f
+		}
+	}
+	return nil
+}
+
 func within(pos token.Pos, n ast.Node) bool { return n.Pos() <= pos && pos < n.End() }
 
 func usesVar(info *types.Info, e ast.Expr, v *types.Var) bool {

@@ -66,7 +66,7 @@ func rqCtxParam(sig *types.Signature) int {
 // *ast.FuncLit; calls in nested function literals are not included), in
 // source order.
 func (m *Model) AfterCalls(fn ast.Node) []*AfterCall {
-	body := requestFuncBody(fn)
+	body := funcBody(fn)
 	if body == nil {
 		return nil
 	}
@@ -158,17 +158,6 @@ func (m *Model) afterRequestParam(sig *types.Signature) int {
 		return -1
 	}
 	return req
-}
-
-// requestFuncBody returns the body of a *ast.FuncDecl or *ast.FuncLit.
-func requestFuncBody(fn ast.Node) *ast.BlockStmt {
-	if fd, ok := fn.(*ast.FuncDecl); ok {
-		return fd.Body
-	}
-	if fl, ok := fn.(*ast.FuncLit); ok {
-		return fl.Body
-	}
-	return nil
 }
 
 // ArgKind classifies the request argument of an after-call.
@@ -536,13 +525,13 @@ func (f *RequestFlow) scanSyntax() {
 		}
 		return true
 	}
-	ast.Inspect(requestFuncBody(f.node), visit)
+	ast.Inspect(funcBody(f.node), visit)
 }
 
 // tupleTarget returns the identifier that receives result i of call in
 // "a, b := call()" or "a, b = call()".
 func (f *RequestFlow) tupleTarget(call *ast.CallExpr, i int) *ast.Ident {
-	path, _ := astutil.PathEnclosingInterval(rqFile(f.m, call), call.Pos(), call.End())
+	path, _ := astutil.PathEnclosingInterval(FileOf(f.m.Pass, call.Pos()), call.Pos(), call.End())
 	for _, n := range path {
 		switch p := n.(type) {
 		case *ast.CallExpr, *ast.ParenExpr:
@@ -558,15 +547,6 @@ func (f *RequestFlow) tupleTarget(call *ast.CallExpr, i int) *ast.Ident {
 			}
 		}
 		return nil
-	}
-	return nil
-}
-
-func rqFile(m *Model, n ast.Node) *ast.File {
-	for _, f := range m.Pass.Files {
-		if f.FileStart <= n.Pos() && n.Pos() <= f.FileEnd {
-			return f
-		}
 	}
 	return nil
 }

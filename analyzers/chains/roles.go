@@ -140,7 +140,7 @@ func exits(n ast.Node) bool {
 // than a before-runner's (by an imported fact), that takes a request and
 // takes or returns a response.
 func (m *Model) handlerBefore(l *Loop) bool {
-	body := scFuncBody(l.Func)
+	body := funcBody(l.Func)
 	if body == nil {
 		return false
 	}

@@ -109,7 +109,7 @@ type scSeed struct {
 // returns nil for functions with no before-chain, no after-chain and no
 // finalizer.
 func (m *Model) ShortCircuits(fn ast.Node) []*ShortCircuit {
-	body := scFuncBody(fn)
+	body := funcBody(fn)
 	if body == nil {
 		return nil
 	}
@@ -930,7 +930,8 @@ func scLoopHeader(blocks map[*ssa.BasicBlock]bool) *ssa.BasicBlock {
 	return nil
 }
 
-func scFuncBody(fn ast.Node) *ast.BlockStmt {
+// funcBody returns the body of a *ast.FuncDecl or *ast.FuncLit, or nil.
+func funcBody(fn ast.Node) *ast.BlockStmt {
 	switch fn := fn.(type) {
 	case *ast.FuncDecl:
 		return fn.Body
