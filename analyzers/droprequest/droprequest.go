@@ -811,12 +811,7 @@ func paramName(fd *ast.FuncDecl) string {
 
 // typeExpr writes t as it is spelled in fd's file, or says why it cannot.
 func (c *checker) typeExpr(fd *ast.FuncDecl, t types.Type) (string, string) {
-	var file *ast.File
-	for _, f := range c.pass.Files {
-		if f.FileStart <= fd.Pos() && fd.Pos() <= f.FileEnd {
-			file = f
-		}
-	}
+	file := chains.FileOf(c.pass, fd.Pos())
 	if file == nil {
 		return "", "the runner's file is not known"
 	}

@@ -51,7 +51,7 @@ func suggestFix(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) (
 	case chains.ShortWritten:
 		return nil, "the before hook has already written the response, so headers set afterwards would not reach the client; set them before the before-chain runs"
 	}
-	file := fileOf(pass, sc.Return.Pos())
+	file := chains.FileOf(pass, sc.Return.Pos())
 	if file == nil {
 		return nil, "the file is not part of the package"
 	}
@@ -774,15 +774,6 @@ func indexOf(list []ast.Stmt, st ast.Stmt) int {
 }
 
 func contains(n ast.Node, pos token.Pos) bool { return n.Pos() <= pos && pos < n.End() }
-
-func fileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
-	for _, f := range pass.Files {
-		if f.FileStart <= pos && pos <= f.FileEnd {
-			return f
-		}
-	}
-	return nil
-}
 
 // loopShadow returns a variable named name that a scope inside stmt (a
 // loop or an if statement), from the one at pos outwards, declares before
