@@ -9,6 +9,7 @@ import (
 	"go/types"
 	"go/version"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/dave/dst"
@@ -141,7 +142,7 @@ func (c *checker) findSection(ec *chains.ElemCall, path []ast.Node) *section {
 		if list == nil {
 			continue
 		}
-		ci := index(list, path[j+1])
+		ci := slices.IndexFunc(list, func(s ast.Stmt) bool { return s == path[j+1] })
 		if ci < 0 {
 			continue
 		}
@@ -177,15 +178,6 @@ func (c *checker) findSection(ec *chains.ElemCall, path []ast.Node) *section {
 		}
 	}
 	return nil
-}
-
-func index(list []ast.Stmt, n ast.Node) int {
-	for i, s := range list {
-		if s == n {
-			return i
-		}
-	}
-	return -1
 }
 
 // releases reports whether st releases the lock acq acquired.

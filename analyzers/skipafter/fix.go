@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 
 	"github.com/dave/dst"
@@ -105,7 +106,7 @@ func (fx *fixer) runner() string {
 	if v == nil {
 		return "the returned response is not a local variable"
 	}
-	i := indexOf(block.List, ifs)
+	i := slices.Index(block.List, ast.Stmt(ifs))
 	j, why := fx.commonStart(block, i)
 	if why != "" {
 		return why
@@ -259,7 +260,7 @@ func (fx *fixer) inline() string {
 	if !ok {
 		return "the before-chain loop is not in a plain block"
 	}
-	i := indexOf(block.List, loop.Stmt)
+	i := slices.Index(block.List, loop.Stmt)
 	j, why := fx.commonStart(block, i)
 	if why != "" {
 		return why
@@ -764,15 +765,6 @@ func nillable(t types.Type) bool {
 	return false
 }
 
-func indexOf(list []ast.Stmt, st ast.Stmt) int {
-	for k, s := range list {
-		if s == st {
-			return k
-		}
-	}
-	return -1
-}
-
 func contains(n ast.Node, pos token.Pos) bool { return n.Pos() <= pos && pos < n.End() }
 
 // loopShadow returns a variable named name that a scope inside stmt (a
@@ -881,7 +873,7 @@ func (fx *fixer) nilAfterCheck(loop *chains.Loop, ifs *ast.IfStmt, x *types.Var)
 			list = b.List
 		}
 	}
-	k := indexOf(list, ifs)
+	k := slices.Index(list, ast.Stmt(ifs))
 	ai := -1
 	for i := 0; i < k; i++ {
 		if contains(list[i], a.Pos()) {
