@@ -27,7 +27,7 @@ bash demo.sh
 
 if [ -d examples/pygateway ]; then
 	step "examples/pygateway: tests and a short benchmark"
-	(cd examples/pygateway && go vet ./... && go test -count=1 -bench=. -benchtime=200x ./...)
+	(cd examples/pygateway && go vet ./... && go test -count=1 -timeout=5m -bench=. -benchtime=200x ./...)
 fi
 
 step "all passed"
