@@ -2,6 +2,7 @@ package fixes
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/format"
 	"go/token"
@@ -640,5 +641,24 @@ var (
 		if s != tt.want || m != tt.missing {
 			t.Errorf("TypeString(%s) = %q, missing %q; want %q, missing %q", tt.v, s, m, tt.want, tt.missing)
 		}
+	}
+}
+
+// Source reads a file as the pass does and refuses one that changed.
+func TestSource(t *testing.T) {
+	src := chainHeader + "func f() { mu.Lock() }\n\nvar _ = fmt.Sprint\n"
+	pass, f := newPass(t, src)
+	tf := pass.Fset.File(f.FileStart)
+	got, err := Source(pass, tf)
+	if err != nil || string(got) != src {
+		t.Fatalf("Source = %q, %v; want the file's text", got, err)
+	}
+	pass.ReadFile = func(string) ([]byte, error) { return []byte(src + "\n"), nil }
+	if _, err := Source(pass, tf); err == nil || !strings.Contains(err.Error(), "changed since it was parsed") {
+		t.Errorf("Source of a changed file: %v, want an error", err)
+	}
+	pass.ReadFile = func(name string) ([]byte, error) { return nil, fmt.Errorf("no %s", name) }
+	if _, err := Source(pass, tf); err == nil {
+		t.Errorf("Source of an unreadable file succeeded")
 	}
 }

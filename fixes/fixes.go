@@ -192,6 +192,27 @@ func importName(pass *analysis.Pass, spec *ast.ImportSpec) string {
 	return path.Base(p)
 }
 
+// Source returns the text of tf, a file of pass, as the pass reads it
+// (pass.ReadFile, or the file system when the pass has no ReadFile), and an
+// error when it cannot be read or is no longer the text that was parsed.
+func Source(pass *analysis.Pass, tf *token.File) ([]byte, error) {
+	name := tf.Name()
+	var src []byte
+	var err error
+	if pass.ReadFile != nil {
+		src, err = pass.ReadFile(name)
+	} else {
+		src, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fixes: %v", err)
+	}
+	if len(src) != tf.Size() {
+		return nil, fmt.Errorf("fixes: %s changed since it was parsed", name)
+	}
+	return src, nil
+}
+
 // Edits returns the edits that turn the original file into the decorated
 // one, with the imports AddImport asked for. It can be called once.
 func (f *File) Edits() ([]analysis.TextEdit, error) {
@@ -200,18 +221,9 @@ func (f *File) Edits() ([]analysis.TextEdit, error) {
 	}
 	f.done = true
 	name := f.tok.Name()
-	var src []byte
-	var err error
-	if f.pass.ReadFile != nil {
-		src, err = f.pass.ReadFile(name)
-	} else {
-		src, err = os.ReadFile(name)
-	}
+	src, err := Source(f.pass, f.tok)
 	if err != nil {
-		return nil, fmt.Errorf("fixes: %v", err)
-	}
-	if len(src) != f.tok.Size() {
-		return nil, fmt.Errorf("fixes: %s changed since it was parsed", name)
+		return nil, err
 	}
 	for _, imp := range f.added {
 		f.insertImport(imp)
