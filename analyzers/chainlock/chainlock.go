@@ -8,7 +8,6 @@ import (
 	"go/token"
 	"go/types"
 	"go/version"
-	"os"
 	"slices"
 	"strings"
 
@@ -682,15 +681,7 @@ func (c *checker) text(n ast.Node) string {
 	if tf != nil {
 		src, ok := c.src[tf.Name()]
 		if !ok {
-			var err error
-			if c.pass.ReadFile != nil {
-				src, err = c.pass.ReadFile(tf.Name())
-			} else {
-				src, err = os.ReadFile(tf.Name())
-			}
-			if err != nil || len(src) != tf.Size() {
-				src = nil
-			}
+			src, _ = fixes.Source(c.pass, tf) // nil: print n instead
 			c.src[tf.Name()] = src
 		}
 		start, end := tf.Offset(n.Pos()), tf.Offset(n.End())

@@ -434,8 +434,8 @@ func (c *checker) deleteDecl(fn ast.Node, v *types.Var) []analysis.TextEdit {
 	if tf == nil {
 		return nil
 	}
-	src, err := c.pass.ReadFile(tf.Name())
-	if err != nil || tf.Size() != len(src) {
+	src, err := fixes.Source(c.pass, tf)
+	if err != nil {
 		return nil
 	}
 	line := tf.Line(stmt.Pos())
