@@ -107,12 +107,8 @@ func (fx *fixer) runner() string {
 		return "the returned response is not a local variable"
 	}
 	i := slices.Index(block.List, ast.Stmt(ifs))
-	j, why := fx.commonStart(block, i)
+	j, handler, why := fx.handlerCode(block, i)
 	if why != "" {
-		return why
-	}
-	handler := block.List[i+1 : j]
-	if why := checkHandler(handler); why != "" {
 		return why
 	}
 	// Names the common path continues with: the response, and what the
@@ -261,12 +257,8 @@ func (fx *fixer) inline() string {
 		return "the before-chain loop is not in a plain block"
 	}
 	i := slices.Index(block.List, loop.Stmt)
-	j, why := fx.commonStart(block, i)
+	j, handler, why := fx.handlerCode(block, i)
 	if why != "" {
-		return why
-	}
-	handler := block.List[i+1 : j]
-	if why := checkHandler(handler); why != "" {
 		return why
 	}
 	// The response variable the common path continues with: one the
@@ -413,10 +405,11 @@ func (fx *fixer) hoistable(block *ast.BlockStmt, stmt ast.Stmt, w *types.Var) (s
 	return typ, ""
 }
 
-// commonStart returns the index of the first statement of block after i
-// that holds a common-path call, and checks that every skipped call lies
-// at or after it.
-func (fx *fixer) commonStart(block *ast.BlockStmt, i int) (int, string) {
+// handlerCode returns the handler code, the statements of block after i
+// up to j, the first that holds a common-path call; it checks that every
+// skipped call lies at or after j and that the handler code can move into
+// a block.
+func (fx *fixer) handlerCode(block *ast.BlockStmt, i int) (int, []ast.Stmt, string) {
 	j := -1
 	for k := i + 1; k < len(block.List) && j < 0; k++ {
 		for _, c := range fx.sc.Common {
@@ -427,17 +420,21 @@ func (fx *fixer) commonStart(block *ast.BlockStmt, i int) (int, string) {
 		}
 	}
 	if j < 0 {
-		return 0, "the after-chain and finalizers do not follow in the same block"
+		return 0, nil, "the after-chain and finalizers do not follow in the same block"
 	}
 	for _, s := range fx.sc.Skipped {
 		if s.Node.Pos() < block.List[j].Pos() || s.Node.Pos() >= block.End() {
-			return 0, "the skipped calls do not all follow the handler code in the same block"
+			return 0, nil, "the skipped calls do not all follow the handler code in the same block"
 		}
 	}
 	if j == i+1 {
-		return 0, "no statement lies between the short-circuit and the first common-path call to guard"
+		return 0, nil, "no statement lies between the short-circuit and the first common-path call to guard"
 	}
-	return j, ""
+	handler := block.List[i+1 : j]
+	if why := checkHandler(handler); why != "" {
+		return 0, nil, why
+	}
+	return j, handler, ""
 }
 
 // checkHandler rejects handler code that cannot move into a block.
