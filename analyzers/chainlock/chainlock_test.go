@@ -7,7 +7,16 @@ import (
 
 	"github.com/chainlint/chainlint/analyzers/chainlock"
 	"github.com/chainlint/chainlint/analyzers/chains"
+	"github.com/chainlint/chainlint/fixes"
 )
+
+// The model recognises calls of the runtime by the import path the fixes
+// write (two constants, as chains and fixes do not import each other).
+func TestRuntimePath(t *testing.T) {
+	if chains.RuntimePath != fixes.RuntimePath {
+		t.Errorf("chains.RuntimePath = %q, fixes.RuntimePath = %q", chains.RuntimePath, fixes.RuntimePath)
+	}
+}
 
 func TestChainlock(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), chainlock.Analyzer, "a")
