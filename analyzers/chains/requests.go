@@ -269,14 +269,7 @@ func (m *Model) RequestFlow(fn ast.Node) *RequestFlow {
 		idx: map[ssa.Instruction]int{}, after: map[*ast.CallExpr]*AfterCall{},
 		defs: map[*types.Var][]token.Pos{}, bad: map[*types.Var]bool{},
 		asgn: map[*ast.CallExpr]*ast.Ident{}, succ: map[string]map[ssa.Value][]ssa.Value{}}
-	for _, b := range sfn.Blocks {
-		for i, in := range b.Instrs {
-			f.idx[in] = i
-			if c, ok := in.(ssa.CallInstruction); ok {
-				f.instr[c.Common().Pos()] = c
-			}
-		}
-	}
+	f.indexInstrs()
 	for _, ac := range m.AfterCalls(fn) {
 		f.after[ac.Call] = ac
 	}
@@ -409,6 +402,19 @@ func (f *RequestFlow) reaches(a, b ssa.Instruction) bool {
 	return false
 }
 
+// indexInstrs records the index of each instruction of f.fn in its block
+// (idx) and each call by the position of its parenthesis (instr).
+func (f *RequestFlow) indexInstrs() {
+	for _, b := range f.fn.Blocks {
+		for i, in := range b.Instrs {
+			f.idx[in] = i
+			if c, ok := in.(ssa.CallInstruction); ok {
+				f.instr[c.Common().Pos()] = c
+			}
+		}
+	}
+}
+
 // yieldFlow returns the flow of the yield function (the body of a
 // range-over-func loop) that holds the call at lparen, with its
 // instruction, or nil.
@@ -430,14 +436,7 @@ func (f *RequestFlow) yieldFlow(lparen token.Pos) (*RequestFlow, ssa.CallInstruc
 						instr: map[token.Pos]ssa.CallInstruction{}, idx: map[ssa.Instruction]int{},
 						after: f.after, defs: f.defs, bad: f.bad, asgn: f.asgn, gotos: f.gotos,
 						succ: map[string]map[ssa.Value][]ssa.Value{}, yields: f.yields}
-					for _, b := range y.Blocks {
-						for i, in := range b.Instrs {
-							yf.idx[in] = i
-							if c, ok := in.(ssa.CallInstruction); ok {
-								yf.instr[c.Common().Pos()] = c
-							}
-						}
-					}
+					yf.indexInstrs()
 					f.yields[y] = yf
 				}
 				return yf, c
