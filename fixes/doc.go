@@ -49,5 +49,10 @@
 // *dst.SelectorExpr on dst.NewIdent(name), or that name in the text); do
 // not set dst.Ident.Path. File.Replace replaces or deletes a statement
 // wherever it stands (block, case or select clause, label); its own
-// comments go with it, its neighbours' comments stay.
+// comments go with it, its neighbours' comments stay. File.Swap puts a
+// statement built to stand for another (a for loop rewritten as a range
+// loop) in its place with all of its comments; File.Delete deletes one and
+// leaves every comment above it, its own too, to the statement after it.
+// TypeString spells a type as a file imports its packages, and Source
+// reads a file's text as the pass does.
 package fixes
