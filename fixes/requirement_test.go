@@ -1,0 +1,117 @@
+package fixes
+
+import (
+	"go/types"
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+func TestRuntimeVersion(t *testing.T) {
+	mod := func(path, version string) debug.Module { return debug.Module{Path: path, Version: version} }
+	for _, tc := range []struct {
+		name string
+		bi   debug.BuildInfo
+		want string
+	}{
+		{"released chainlint", debug.BuildInfo{Main: mod(ToolModule, "v0.3.1")}, "v0.3.1"},
+		{"pseudo-version", debug.BuildInfo{Main: mod(ToolModule, "v0.0.0-20260101120000-0123456789ab")}, "v0.0.0-20260101120000-0123456789ab"},
+		{"work tree", debug.BuildInfo{Main: mod(ToolModule, "(devel)")}, ""},
+		{"modified work tree", debug.BuildInfo{Main: mod(ToolModule, "v0.3.1+dirty")}, ""},
+		{"no version", debug.BuildInfo{Main: mod(ToolModule, "")}, ""},
+		{"dependency of a custom golangci-lint", debug.BuildInfo{
+			Main: mod("github.com/golangci/golangci-lint/v2", "(devel)"),
+			Deps: []*debug.Module{{Path: "golang.org/x/tools", Version: "v0.52.0"}, {Path: ToolModule, Version: "v0.4.0"}},
+		}, "v0.4.0"},
+		{"dependency replaced by a directory", debug.BuildInfo{
+			Main: mod("example.com/custom-gcl", "(devel)"),
+			Deps: []*debug.Module{{Path: ToolModule, Version: "v0.4.0", Replace: &debug.Module{Path: "../chainlint"}}},
+		}, ""},
+		{"dependency replaced by another version", debug.BuildInfo{
+			Main: mod("example.com/custom-gcl", "(devel)"),
+			Deps: []*debug.Module{{Path: ToolModule, Version: "v0.4.0", Replace: &debug.Module{Path: ToolModule, Version: "v0.4.2"}}},
+		}, "v0.4.2"},
+		{"no chainlint at all", debug.BuildInfo{Main: mod("example.com/other", "v1.0.0")}, ""},
+	} {
+		if got := runtimeVersion(&tc.bi); got != tc.want {
+			t.Errorf("%s: runtimeVersion = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A test binary is a development build: the command it names is go mod
+// edit with a replace to this work tree's runtime, and it runs.
+func TestRequireCommandDevelopment(t *testing.T) {
+	if RuntimeVersion() != "" {
+		t.Skip("built as a release")
+	}
+	dir := DevelopmentRuntimeDir()
+	if dir == "" {
+		t.Fatal("DevelopmentRuntimeDir: the work tree's chain_runtime not found")
+	}
+	cmd := RequireCommand()
+	want := "go mod edit -require=" + RuntimePath + "@" + ZeroVersion + " -replace=" + RuntimePath + "="
+	if !strings.HasPrefix(cmd, want) || !strings.HasSuffix(cmd, "chain_runtime") {
+		t.Fatalf("RequireCommand() = %q, want %q + the runtime's directory", cmd, want)
+	}
+	tmp := t.TempDir()
+	if err := writeFile(tmp+"/go.mod", "module example.com/m\n\ngo 1.23\n"); err != nil {
+		t.Fatal(err)
+	}
+	args := strings.Fields(cmd)
+	c := exec.Command(args[0], args[1:]...)
+	c.Dir = tmp
+	if out, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", cmd, err, out)
+	}
+	if err := writeFile(tmp+"/m.go", "package m\n\nimport _ \""+RuntimePath+"\"\n"); err != nil {
+		t.Fatal(err)
+	}
+	c = exec.Command("go", "build", "./...")
+	c.Dir = tmp
+	c.Env = append(c.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=mod")
+	if out, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("go build after %s: %v\n%s", cmd, err, out)
+	}
+}
+
+func TestRequirementNote(t *testing.T) {
+	rt := types.NewPackage(RuntimePath, RuntimeName)
+	mid := types.NewPackage("example.com/mid", "mid")
+	mid.SetImports([]*types.Package{rt})
+	user := types.NewPackage("example.com/user", "user")
+	user.SetImports([]*types.Package{mid})
+	if note := RequirementNote(user); note != "" {
+		t.Errorf("a package that imports the runtime through a dependency: note %q, want none", note)
+	}
+	plain := types.NewPackage("example.com/plain", "plain")
+	plain.SetImports([]*types.Package{types.NewPackage("sync", "sync")})
+	note := RequirementNote(plain)
+	if !strings.Contains(note, "`"+RequireCommand()+"`") || !strings.Contains(note, "chainlint -fix adds the requirement") {
+		t.Errorf("a package without the runtime: note %q, want the command %q", note, RequireCommand())
+	}
+}
+
+func TestGoLineNote(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		mod  *analysis.Module
+		want string // the note's tail
+	}{
+		{"go1.18", &analysis.Module{GoVersion: "1.18"}, ": run `go get go@1.23.0` in the module (it raises the go line), then chainlint -fix again"},
+		{"go1.22", &analysis.Module{GoVersion: "go1.22.5"}, ": run `go get go@1.23.0` in the module (it raises the go line), then chainlint -fix again"},
+		{"go1.22", &analysis.Module{GoVersion: "1.24"}, " (the module's go line is 1.24: the file's //go:build line sets it back)"},
+		{"go1.22", nil, ", which needs go1.23"},
+	} {
+		got := GoLineNote(tc.file, tc.mod)
+		if !strings.HasPrefix(got, "the file's Go version is "+tc.file+" and the fix ranges over a func, which needs go1.23") || !strings.HasSuffix(got, tc.want) {
+			t.Errorf("GoLineNote(%q, %+v) = %q, want it to end in %q", tc.file, tc.mod, got, tc.want)
+		}
+	}
+}
+
+func writeFile(name, content string) error { return os.WriteFile(name, []byte(content), 0o644) }
