@@ -6,6 +6,7 @@ package fixes
 // diagnostic names the command that does.
 
 import (
+	"go/ast"
 	"go/types"
 	"go/version"
 	"os"
@@ -105,14 +106,49 @@ func RequireCommand() string {
 }
 
 // RequirementNote returns what the message of a diagnostic whose fix adds
-// an import of the runtime to a file of pkg says about go.mod, or "" when
-// pkg or one of its dependencies imports the runtime already (its module
-// then requires the runtime, directly or indirectly).
-func RequirementNote(pkg *types.Package) string {
-	if importsRuntime(pkg, make(map[*types.Package]bool)) {
+// an import of the runtime to file says about go.mod: the command to run
+// when the go.mod of the file's module (found above the file) does not
+// require the runtime. It returns "" when it does, when the package or one
+// of its dependencies imports the runtime already (its module then
+// requires it, directly or indirectly), and when there is no go.mod (as
+// under Bazel).
+func RequirementNote(pass *analysis.Pass, file *ast.File) string {
+	if importsRuntime(pass.Pkg, make(map[*types.Package]bool)) {
 		return ""
 	}
-	return "; the fix imports " + RuntimePath + ": if go.mod does not require it, run `" + RequireCommand() + "` (chainlint -fix adds the requirement itself)"
+	tf := pass.Fset.File(file.FileStart)
+	if tf == nil {
+		return ""
+	}
+	data := findGoMod(filepath.Dir(tf.Name()))
+	if data == nil {
+		return ""
+	}
+	f, err := modfile.ParseLax("go.mod", data, nil)
+	if err != nil || f.Module != nil && f.Module.Mod.Path == RuntimePath {
+		return ""
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == RuntimePath {
+			return ""
+		}
+	}
+	return "; the fix imports " + RuntimePath + ", which go.mod does not require: run `" + RequireCommand() + "` (chainlint -fix adds the requirement itself)"
+}
+
+// findGoMod returns the content of the go.mod file in dir or the nearest
+// directory above it, or nil.
+func findGoMod(dir string) []byte {
+	for {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
+			return data
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir || !filepath.IsAbs(dir) {
+			return nil
+		}
+		dir = parent
+	}
 }
 
 func importsRuntime(pkg *types.Package, seen map[*types.Package]bool) bool {

@@ -1,9 +1,12 @@
 package fixes
 
 import (
+	"go/parser"
+	"go/token"
 	"go/types"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -83,16 +86,44 @@ func TestRequirementNote(t *testing.T) {
 	rt := types.NewPackage(RuntimePath, RuntimeName)
 	mid := types.NewPackage("example.com/mid", "mid")
 	mid.SetImports([]*types.Package{rt})
-	user := types.NewPackage("example.com/user", "user")
-	user.SetImports([]*types.Package{mid})
-	if note := RequirementNote(user); note != "" {
-		t.Errorf("a package that imports the runtime through a dependency: note %q, want none", note)
-	}
+	viaDep := types.NewPackage("example.com/user", "user")
+	viaDep.SetImports([]*types.Package{mid})
 	plain := types.NewPackage("example.com/plain", "plain")
 	plain.SetImports([]*types.Package{types.NewPackage("sync", "sync")})
-	note := RequirementNote(plain)
-	if !strings.Contains(note, "`"+RequireCommand()+"`") || !strings.Contains(note, "chainlint -fix adds the requirement") {
-		t.Errorf("a package without the runtime: note %q, want the command %q", note, RequireCommand())
+
+	// note returns RequirementNote for a file of pkg in a module with
+	// this go.mod ("" for none).
+	note := func(pkg *types.Package, gomod string) string {
+		dir := t.TempDir()
+		if gomod != "" {
+			if err := writeFile(filepath.Join(dir, "go.mod"), gomod); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, filepath.Join(dir, "sub", "a.go"), "package plain\n", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return RequirementNote(&analysis.Pass{Fset: fset, Pkg: pkg}, f)
+	}
+	const bare = "module example.com/plain\n\ngo 1.23\n"
+	if n := note(plain, bare); !strings.Contains(n, "`"+RequireCommand()+"`") || !strings.Contains(n, "chainlint -fix adds the requirement") {
+		t.Errorf("a module without the requirement: note %q, want the command %q", n, RequireCommand())
+	}
+	for _, tc := range []struct {
+		name  string
+		pkg   *types.Package
+		gomod string
+	}{
+		{"required", plain, bare + "\nrequire " + RuntimePath + " v0.3.0\n"},
+		{"required in a block, indirect", plain, bare + "\nrequire (\n\texample.com/x v1.0.0\n\t" + RuntimePath + " v0.3.0 // indirect\n)\n"},
+		{"imported through a dependency", viaDep, bare},
+		{"no go.mod (GOPATH, Bazel)", plain, ""},
+	} {
+		if n := note(tc.pkg, tc.gomod); n != "" {
+			t.Errorf("%s: note %q, want none", tc.name, n)
+		}
 	}
 }
 
