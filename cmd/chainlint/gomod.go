@@ -144,8 +144,12 @@ func (r *requirer) makePlan(p *modulePlan) error {
 		goLine = f.Go.Version
 	}
 	if version.Compare("go"+goLine, "go"+src.goLine) < 0 {
-		return fmt.Errorf("the fix imports %s, which needs go %s, and the go line of %s is %s: run `go get go@%s` in %s (it raises the go line), then %s -fix again",
-			fixes.RuntimePath, src.goLine, displayName(r.dir, p.gomod), goLine, fullGoVersion(src.goLine), displayName(r.dir, modDir), progName(r.rerun))
+		where := "in " + displayName(r.dir, modDir)
+		if where == "in ." {
+			where = "here"
+		}
+		return fmt.Errorf("the fix imports %s, which needs go %s, and the go line of %s is %s: run `go get go@%s` %s (it raises the go line), then %s -fix again",
+			fixes.RuntimePath, src.goLine, displayName(r.dir, p.gomod), goLine, fullGoVersion(src.goLine), where, progName(r.rerun))
 	}
 
 	var reqs []*modfile.Require
@@ -260,7 +264,7 @@ func localRuntime(dir string) *runtimeSource {
 		return &runtimeSource{err: fmt.Sprintf("-runtime=%s: not a copy of the runtime module: %v", dir, err)}
 	}
 	if path := modfile.ModulePath(data); path != fixes.RuntimePath {
-		return &runtimeSource{err: fmt.Sprintf("-runtime=%s: its go.mod declares module %q, not %s", dir, path, fixes.RuntimePath)}
+		return &runtimeSource{err: fmt.Sprintf("-runtime=%s: not a copy of the runtime module: its go.mod declares module %q, not %s", dir, path, fixes.RuntimePath)}
 	}
 	return &runtimeSource{version: fixes.ZeroVersion, replace: dir, goLine: goLineOf(data)}
 }
