@@ -186,8 +186,16 @@ func GoLineNote(fileVersion string, mod *analysis.Module) string {
 		return why
 	case version.Compare(moduleVersion, "go"+RuntimeGo) < 0:
 		// go get go@1.23.0, not go@1.23: the latter asks the network
-		// which 1.23.x is the latest.
-		return why + ": run `go get go@" + RuntimeGo + ".0` in the module (it raises the go line), then chainlint -fix again"
+		// which 1.23.x is the latest. (A development build knows no
+		// runtime version: the next run's RequirementNote names the
+		// command that requires it.)
+		step := "go get go@" + RuntimeGo + ".0"
+		if v := RuntimeVersion(); v != "" {
+			// One go get raises the go line and requires the runtime,
+			// for go vet -fix as for chainlint -fix.
+			step += " " + RuntimePath + "@" + v
+		}
+		return why + ": run `" + step + "` in the module (it raises the go line), then chainlint -fix again"
 	}
 	return why + " (the module's go line is " + strings.TrimPrefix(moduleVersion, "go") + ": the file's //go:build line sets it back)"
 }
