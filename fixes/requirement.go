@@ -173,6 +173,10 @@ func importsRuntime(pkg *types.Package, seen map[*types.Package]bool) bool {
 // when its go line is new enough, a //go:build line of the file holds the
 // file back.
 func GoLineNote(fileVersion string, mod *analysis.Module) string {
+	return goLineNote(fileVersion, mod, RuntimeVersion())
+}
+
+func goLineNote(fileVersion string, mod *analysis.Module, runtimeVersion string) string {
 	moduleVersion := ""
 	if mod != nil {
 		moduleVersion = mod.GoVersion // "1.18" or "go1.18"
@@ -190,7 +194,7 @@ func GoLineNote(fileVersion string, mod *analysis.Module) string {
 		// runtime version: the next run's RequirementNote names the
 		// command that requires it.)
 		step := "go get go@" + RuntimeGo + ".0"
-		if v := RuntimeVersion(); v != "" {
+		if v := runtimeVersion; v != "" {
 			// One go get raises the go line and requires the runtime,
 			// for go vet -fix as for chainlint -fix.
 			step += " " + RuntimePath + "@" + v

@@ -146,3 +146,11 @@ func TestGoLineNote(t *testing.T) {
 }
 
 func writeFile(name, content string) error { return os.WriteFile(name, []byte(content), 0o644) }
+
+func TestGoLineNoteOfARelease(t *testing.T) {
+	got := goLineNote("go1.18", &analysis.Module{GoVersion: "1.18"}, "v0.3.1")
+	want := ": run `go get go@1.23.0 " + RuntimePath + "@v0.3.1` in the module (it raises the go line), then chainlint -fix again"
+	if !strings.HasSuffix(got, want) {
+		t.Errorf("goLineNote for a release = %q, want it to end in %q", got, want)
+	}
+}
