@@ -230,7 +230,7 @@ func TestRequirerPlans(t *testing.T) {
 	rt := runtimeDir(t)
 	for _, tc := range []struct {
 		name, gomod, flag string
-		needed            bool
+		needed, vendor    bool
 		why               string // a substring of the reason, or ""
 		newMod            string // a substring of the new go.mod, or ""
 	}{
@@ -244,9 +244,14 @@ func TestRequirerPlans(t *testing.T) {
 		{name: "not the runtime", gomod: goMod, flag: filepath.Dir(rt), needed: true, why: "not a copy of the runtime module"},
 		{name: "indirect requirements stay apart", gomod: goMod + "require example.com/x v1.0.0 // indirect\n", flag: rt, needed: true,
 			newMod: "require " + fixes.RuntimePath + " " + fixes.ZeroVersion + "\n\nrequire example.com/x v1.0.0 // indirect\n"},
+		{name: "vendored", gomod: goMod, vendor: true, flag: rt, needed: true,
+			why: "vendors its dependencies: run `go mod edit -require=" + fixes.RuntimePath + "@" + fixes.ZeroVersion + " -replace=" + fixes.RuntimePath + "=" + filepath.ToSlash(rt) + "` and `go mod vendor` there, then chainlint -fix again"},
 	} {
 		dir := t.TempDir()
 		writeTree(t, dir, map[string]string{"go.mod": tc.gomod})
+		if tc.vendor {
+			writeTree(t, dir, map[string]string{"vendor/modules.txt": ""})
+		}
 		r := newRequirer(tc.flag, "chainlint -fix ./...", dir)
 		p := r.plan(filepath.Join(dir, "go.mod"))
 		if p.needed != tc.needed || (tc.why == "") != (p.why == "") || !strings.Contains(p.why, tc.why) || !strings.Contains(string(p.newMod), tc.newMod) {

@@ -152,6 +152,17 @@ func (r *requirer) makePlan(p *modulePlan) error {
 			fixes.RuntimePath, src.goLine, displayName(r.dir, p.gomod), goLine, fullGoVersion(src.goLine), where, progName(r.rerun))
 	}
 
+	if _, err := os.Stat(filepath.Join(modDir, "vendor", "modules.txt")); err == nil {
+		// The go command builds from vendor/, which would lack the
+		// runtime: the user vendors it (chainlint does not write vendor/).
+		require := "go get " + fixes.RuntimePath + "@" + src.version
+		if src.replace != "" {
+			require = "go mod edit -require=" + fixes.RuntimePath + "@" + src.version + " -replace=" + fixes.RuntimePath + "=" + replacePath(modDir, src.replace)
+		}
+		return fmt.Errorf("the fix imports %s and %s vendors its dependencies: run `%s` and `go mod vendor` there, then %s -fix again",
+			fixes.RuntimePath, displayName(r.dir, modDir), require, progName(r.rerun))
+	}
+
 	var reqs []*modfile.Require
 	for _, req := range f.Require {
 		reqs = append(reqs, &modfile.Require{Mod: req.Mod, Indirect: req.Indirect})
