@@ -188,6 +188,10 @@ func run(progname string, args []string, all []*analysis.Analyzer, e *env) int {
 	if o.diff {
 		o.fix = true
 	}
+	if o.runtime != "" && !o.fix {
+		fmt.Fprintf(e.stderr, "%s: -runtime is for -fix and -diff (the runtime a fix's import requires)\n", progname)
+		return exitUsage
+	}
 	if bad := strings.Trim(o.debug, "fpstv"); bad != "" {
 		fmt.Fprintf(e.stderr, "%s: -debug: unknown flags %q (want a subset of \"fpstv\")\n", progname, bad)
 		return exitUsage

@@ -138,7 +138,24 @@ func (r *requirer) makePlan(p *modulePlan) error {
 	if src.err != "" {
 		return fmt.Errorf("%s", src.err)
 	}
-	modDir := filepath.Dir(p.gomod)
+	if err := r.canRequire(f, src); err != nil {
+		return err
+	}
+	if err := p.require(f, src); err != nil {
+		return err
+	}
+	p.oldMod = data
+	if src.sum != "" {
+		return p.addSums(src)
+	}
+	return nil
+}
+
+// canRequire returns why the module f cannot get the requirement of src
+// from chainlint: its go line is older than the runtime's, or it vendors
+// its dependencies.
+func (r *requirer) canRequire(f *modfile.File, src *runtimeSource) error {
+	modDir := filepath.Dir(f.Syntax.Name)
 	goLine := "1.16" // the go command's assumption for a go.mod without one
 	if f.Go != nil {
 		goLine = f.Go.Version
@@ -149,9 +166,8 @@ func (r *requirer) makePlan(p *modulePlan) error {
 			where = "here"
 		}
 		return fmt.Errorf("the fix imports %s, which needs go %s, and the go line of %s is %s: run `go get go@%s` %s (it raises the go line), then %s -fix again",
-			fixes.RuntimePath, src.goLine, displayName(r.dir, p.gomod), goLine, fullGoVersion(src.goLine), where, progName(r.rerun))
+			fixes.RuntimePath, src.goLine, displayName(r.dir, f.Syntax.Name), goLine, fullGoVersion(src.goLine), where, progName(r.rerun))
 	}
-
 	if _, err := os.Stat(filepath.Join(modDir, "vendor", "modules.txt")); err == nil {
 		// The go command builds from vendor/, which would lack the
 		// runtime: the user vendors it (chainlint does not write vendor/).
@@ -162,7 +178,13 @@ func (r *requirer) makePlan(p *modulePlan) error {
 		return fmt.Errorf("the fix imports %s and %s vendors its dependencies: run `%s` and `go mod vendor` there, then %s -fix again",
 			fixes.RuntimePath, displayName(r.dir, modDir), require, progName(r.rerun))
 	}
+	return nil
+}
 
+// require adds the requirement of src to f, direct requirements apart
+// from indirect ones as the go command keeps them, and a replace
+// directive for a local copy; p.newMod is the result.
+func (p *modulePlan) require(f *modfile.File, src *runtimeSource) error {
 	var reqs []*modfile.Require
 	for _, req := range f.Require {
 		reqs = append(reqs, &modfile.Require{Mod: req.Mod, Indirect: req.Indirect})
@@ -170,25 +192,28 @@ func (r *requirer) makePlan(p *modulePlan) error {
 	f.SetRequireSeparateIndirect(append(reqs, &modfile.Require{Mod: module.Version{Path: fixes.RuntimePath, Version: src.version}}))
 	p.added = "require " + fixes.RuntimePath + " " + src.version
 	if src.replace != "" {
-		target := replacePath(modDir, src.replace)
+		target := replacePath(filepath.Dir(f.Syntax.Name), src.replace)
 		if err := f.AddReplace(fixes.RuntimePath, "", target, ""); err != nil {
 			return err
 		}
 		p.added += ", replace => " + target
 	}
 	f.Cleanup()
-	p.oldMod, p.newMod = data, modfile.Format(f.Syntax)
+	p.newMod = modfile.Format(f.Syntax)
+	return nil
+}
 
-	if src.sum != "" {
-		sumFile := filepath.Join(modDir, "go.sum")
-		old, err := os.ReadFile(sumFile)
-		if err != nil && !os.IsNotExist(err) {
-			return err
-		}
-		p.sumMissing = os.IsNotExist(err)
-		p.oldSum = old
-		p.newSum = addSums(old, fixes.RuntimePath+" "+src.version+" "+src.sum, fixes.RuntimePath+" "+src.version+"/go.mod "+src.goModSum)
+// addSums plans the go.sum lines of src's version (creating go.sum if
+// needed).
+func (p *modulePlan) addSums(src *runtimeSource) error {
+	sumFile := filepath.Join(filepath.Dir(p.gomod), "go.sum")
+	old, err := os.ReadFile(sumFile)
+	if err != nil && !os.IsNotExist(err) {
+		return err
 	}
+	p.sumMissing = os.IsNotExist(err)
+	p.oldSum = old
+	p.newSum = addSums(old, fixes.RuntimePath+" "+src.version+" "+src.sum, fixes.RuntimePath+" "+src.version+"/go.mod "+src.goModSum)
 	return nil
 }
 

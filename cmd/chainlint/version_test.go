@@ -67,6 +67,7 @@ func TestVersionFlags(t *testing.T) {
 		{[]string{"-V=full"}, exitOK, " buildID="},
 		{[]string{"version"}, exitOK, "chainlint version "},
 		{[]string{"-V=short"}, exitUsage, ""},
+		{[]string{"-runtime=v0.1.0", "./..."}, exitUsage, ""}, // (without -fix)
 	} {
 		r := runIn(t, dir, tc.args...)
 		if r.code != tc.code || !strings.Contains(r.stdout, tc.want) {
