@@ -63,6 +63,24 @@ func TestFixModuleEndToEnd(t *testing.T) {
 		checkFixedModule(t, dir, bin, offline)
 	})
 
+	t.Run("version from a module proxy", func(t *testing.T) {
+		dir := copyFixture(t, src)
+		t.Setenv("GOPROXY", proxyFromDir(t, rt, fixes.RuntimePath, "v0.9.0"))
+		t.Setenv("GOSUMDB", "off") // (the test's proxy is not in the checksum database)
+		t.Setenv("GOMODCACHE", tempModCache(t))
+		if r := runCmd(t, dir, bin, "-fix", "-runtime=v0.9.0", "./..."); r.code != exitOK {
+			t.Fatalf("-fix -runtime=v0.9.0: exit %d, want 0:\n%s", r.code, r.stderr)
+		}
+		fixed := snapshot(t, dir)
+		if !strings.HasSuffix(fixed["go.mod"], "\nrequire "+fixes.RuntimePath+" v0.9.0\n") || strings.Count(fixed["go.sum"], fixes.RuntimePath+" v0.9.0") != 2 {
+			t.Errorf("after -fix -runtime=v0.9.0:\ngo.mod:\n%s\ngo.sum:\n%s", fixed["go.mod"], fixed["go.sum"])
+		}
+		if r := runCmd(t, dir, "go", "build", "-mod=readonly", "./..."); r.code != 0 {
+			t.Errorf("go build -mod=readonly after -fix: exit %d:\n%s", r.code, r.stderr)
+		}
+		checkFixedModule(t, dir, bin, runCmd)
+	})
+
 	t.Run("go 1.22", func(t *testing.T) {
 		dir := copyFixture(t, src)
 		writeTree(t, dir, map[string]string{"go.mod": "module example.com/requirementfixture\n\ngo 1.22\n"})

@@ -296,8 +296,8 @@ func TestFixAddsRequirementWithVersion(t *testing.T) {
 	proxy := proxyFromDir(t, runtimeDir(t), fixes.RuntimePath, version)
 	t.Setenv("GOPROXY", proxy)
 	t.Setenv("GOSUMDB", "off") // (the test's proxy is not in the checksum database)
-	t.Setenv("GOMODCACHE", t.TempDir())
-	t.Setenv("GOFLAGS", "-mod=mod -modcacherw") // (so that TempDir can remove the cache)
+	t.Setenv("GOMODCACHE", tempModCache(t))
+	t.Setenv("GOFLAGS", "-mod=mod")
 	t.Setenv("GOWORK", "off")
 
 	dir := t.TempDir()
@@ -337,4 +337,18 @@ func TestFixAddsRequirementWithVersion(t *testing.T) {
 		t.Errorf("-fix -runtime=v0.8.0 (not served): exit %d, want 3 and why:\n%s", r.code, r.stderr)
 	}
 	sameTree(t, before, snapshot(t, dir))
+}
+
+// tempModCache returns a module cache for one test, which the go command
+// empties at the end (its files are read-only).
+func tempModCache(t *testing.T) string {
+	dir := t.TempDir()
+	t.Cleanup(func() {
+		cmd := exec.Command("go", "clean", "-modcache")
+		cmd.Env = append(os.Environ(), "GOMODCACHE="+dir)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("go clean -modcache: %v\n%s", err, out)
+		}
+	})
+	return dir
 }

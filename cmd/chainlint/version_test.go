@@ -56,7 +56,7 @@ func TestVersionFullIsStable(t *testing.T) {
 	}
 }
 
-func TestVersionFlags(t *testing.T) {
+func TestVersionAndRuntimeFlags(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		args []string
