@@ -576,9 +576,11 @@ const exitAgain = -1
 // had errors, and returns the findings left. It raises *exit to 3 for a
 // non-empty -diff, as go fix -diff; ok is false when -fix failed (it has
 // said why, and no file was changed). again reports that files were
-// written and another round must analyze them; until the last round, the
-// reasons why fixes were not applied are not printed (the next round
-// finds those findings again).
+// written and findings are left, so another round must analyze the files
+// again (when every finding was fixed, no round follows: a fix that makes
+// a new finding would be a bug, which a re-run shows); until the last
+// round, the reasons why fixes were not applied are not printed (the next
+// round finds those findings again).
 func fixFindings(findings []*finding, infos func() map[string]*fileInfo, failed bool, round *fixRound, e *env, exit *int) (left []*finding, fixed map[findingKey]bool, again, ok bool) {
 	progname := round.progname
 	if failed {
@@ -597,7 +599,14 @@ func fixFindings(findings []*finding, infos func() map[string]*fileInfo, failed 
 	if round.dry && changed > 0 {
 		*exit = max(*exit, exitFindings)
 	}
-	if !round.dry && changed > 0 {
+	// What is left: the findings whose fix was not applied, or that have
+	// none (yet: another finding's fix may make one possible).
+	for _, f := range findings {
+		if !fixed[f.key] {
+			left = append(left, f)
+		}
+	}
+	if !round.dry && changed > 0 && len(left) > 0 {
 		if round.n < maxFixRounds {
 			return nil, fixed, true, true
 		}
@@ -605,12 +614,6 @@ func fixFindings(findings []*finding, infos func() map[string]*fileInfo, failed 
 	}
 	for _, n := range notes {
 		fmt.Fprintln(e.stderr, n)
-	}
-	// Report what is left: the findings whose fix was not applied.
-	for _, f := range findings {
-		if !fixed[f.key] {
-			left = append(left, f)
-		}
 	}
 	return left, fixed, false, true
 }
