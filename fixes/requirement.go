@@ -107,20 +107,22 @@ func RequireCommand() string {
 
 // RequirementNote returns what the message of a diagnostic whose fix adds
 // an import of the runtime to file says about go.mod: the command to run
-// when the go.mod of the file's module (found above the file) does not
-// require the runtime. It returns "" when it does, when the package or one
-// of its dependencies imports the runtime already (its module then
-// requires it, directly or indirectly), and when there is no go.mod (as
-// under Bazel).
+// when the go.mod of the pass's module does not require the runtime. It
+// returns "" when it does, when the package or one of its dependencies
+// imports the runtime already (its module then requires it, directly or
+// indirectly), and outside a module (GOPATH mode, Bazel).
 func RequirementNote(pass *analysis.Pass, file *ast.File) string {
-	if importsRuntime(pass.Pkg, make(map[*types.Package]bool)) {
+	if pass.Module == nil || pass.Module.Path == "" || importsRuntime(pass.Pkg, make(map[*types.Package]bool)) {
 		return ""
 	}
-	tf := pass.Fset.File(file.FileStart)
-	if tf == nil {
-		return ""
+	var data []byte
+	if pass.Module.GoMod != "" {
+		data, _ = os.ReadFile(pass.Module.GoMod)
+	} else if tf := pass.Fset.File(file.FileStart); tf != nil {
+		// (go vet before Go 1.27 does not tell the analyzers where
+		// go.mod is: the nearest one above the file is the module's.)
+		data = findGoMod(filepath.Dir(tf.Name()))
 	}
-	data := findGoMod(filepath.Dir(tf.Name()))
 	if data == nil {
 		return ""
 	}

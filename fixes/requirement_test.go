@@ -105,12 +105,30 @@ func TestRequirementNote(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return RequirementNote(&analysis.Pass{Fset: fset, Pkg: pkg}, f)
+		return RequirementNote(&analysis.Pass{Fset: fset, Pkg: pkg, Module: &analysis.Module{Path: "example.com/plain"}}, f)
 	}
 	const bare = "module example.com/plain\n\ngo 1.23\n"
 	if n := note(plain, bare); !strings.Contains(n, "`"+RequireCommand()+"`") || !strings.Contains(n, "chainlint -fix adds the requirement") {
 		t.Errorf("a module without the requirement: note %q, want the command %q", n, RequireCommand())
 	}
+	// The module's go.mod, as the go/packages drivers name it.
+	dir := t.TempDir()
+	gomod := filepath.Join(dir, "go.mod")
+	if err := writeFile(gomod, bare); err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	f, _ := parser.ParseFile(fset, "/elsewhere/a.go", "package plain\n", 0)
+	if n := RequirementNote(&analysis.Pass{Fset: fset, Pkg: plain, Module: &analysis.Module{Path: "example.com/plain", GoMod: gomod}}, f); n == "" {
+		t.Errorf("Module.GoMod without the requirement: no note")
+	}
+	// GOPATH mode, and golangci-lint's empty Module outside a module.
+	for _, mod := range []*analysis.Module{nil, {}} {
+		if n := RequirementNote(&analysis.Pass{Fset: fset, Pkg: plain, Module: mod}, f); n != "" {
+			t.Errorf("Module %+v (no module): note %q, want none", mod, n)
+		}
+	}
+
 	for _, tc := range []struct {
 		name  string
 		pkg   *types.Package
