@@ -152,7 +152,15 @@ func runLocked[M any](l sync.Locker, chain []M, blocking func(M) bool, max int, 
 		return
 	}
 	for i, m := range chain {
-		b.enter(blocking != nil && blocking(m))
+		// enter's fast path written out: enter is too big to inline, and a
+		// call per element is most of what a mixed chain costs here.
+		if blocking != nil && blocking(m) {
+			b.release()
+		} else if b.held && (b.max <= 0 || b.n < b.max) {
+			b.n++
+		} else {
+			b.acquire()
+		}
 		if !yield(i, m) {
 			return
 		}

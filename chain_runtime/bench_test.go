@@ -133,8 +133,8 @@ func holdMixed(mu *sync.Mutex, chain []benchMW, r *benchReq) *benchReq {
 	return r
 }
 
-// unlocked is the floor: no lock at all.
-func unlocked(_ *sync.Mutex, chain []benchMW, r *benchReq) *benchReq {
+// noLock is the floor: no lock at all.
+func noLock(_ *sync.Mutex, chain []benchMW, r *benchReq) *benchReq {
 	for _, m := range chain {
 		r = m.fn(r)
 	}
@@ -152,8 +152,8 @@ func BenchmarkChain(b *testing.B) {
 		{"perMiddleware", perMiddleware, perMiddleware},
 		{"singleLock", singleLockSync, singleLockMixed},
 		{"batched", batchedSync, batchedMixed},
-		{"hold", holdSync, holdMixed},
-		{"unlocked", unlocked, unlocked},
+		{"batchedHold", holdSync, holdMixed},
+		{"noLock", noLock, noLock},
 	}
 	for _, impl := range impls {
 		for _, shape := range []string{"sync", "mixed"} {
