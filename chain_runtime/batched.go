@@ -69,7 +69,8 @@ func BatchedMax[M any](l sync.Locker, chain []M, blocking func(M) bool, max int)
 // return, goto, continue to an outer label): if h did not hold the lock when
 // the loop started, the loop releases it; if h held it (h.Lock before the
 // loop, to share one acquisition with the code around the loop), h holds it
-// afterwards, re-acquired if the last element was blocking.
+// afterwards, re-acquired if the last element was blocking. The loop body
+// must not call h.Lock or h.Unlock itself.
 func BatchedHold[M any](h *Hold, chain []M, blocking func(M) bool) iter.Seq2[int, M] {
 	return heldBatches(h, chain, blocking, 0)
 }
@@ -84,30 +85,39 @@ func BatchedHoldMax[M any](h *Hold, chain []M, blocking func(M) bool, max int) i
 // heldBatches is [BatchedHold] and [BatchedHoldMax]. The closure it returns
 // is inlined at the range statement (a closure called once has a large
 // inlining budget), and the loop body into it: hence no defer, and exactly
-// one call of yield, so that the loop body too is a closure called once. The
-// acquisition and the final release are written out here rather than calls
-// of the Hold's methods (too big to inline), so that a *sync.Mutex's fast
-// paths inline: two calls per chain run are measurable on a chain of 4.
+// one call of yield, so that the loop body too is a closure called once (a
+// second call site would cut its budget to a fifth and leave a loop body
+// with an error return or two un-inlined).
+//
+// Where the iterator is inlined, perElement is a constant: for an all-sync,
+// uncapped chain (blocking == nil, max <= 0) the per-element block vanishes,
+// the lock is taken before the loop, and what remains is the hand-written
+// loop. The acquisitions and the final release are written out rather than
+// calls of the Hold's methods (too big to inline) so that a *sync.Mutex's
+// fast paths inline: two calls per chain run are measurable on a chain of 4.
 func heldBatches[M any](h *Hold, chain []M, blocking func(M) bool, max int) iter.Seq2[int, M] {
 	return func(yield func(int, M) bool) {
 		entry := h.held
+		perElement := blocking != nil || max > 0
+		if !perElement && len(chain) > 0 && !h.held {
+			if h.mu != nil {
+				h.mu.Lock()
+			} else {
+				h.l.Lock()
+			}
+			h.held = true // only once Lock returned: a panicking Lock leaves nothing to release
+		}
 		for i, m := range chain {
-			if blocking != nil && blocking(m) {
-				h.Unlock() // a call: next to a blocking element, noise
-			} else if !h.held || (max > 0 && h.n >= max) {
-				if h.held { // at the cap: let a waiter in
-					h.held = false
-					h.unlock()
+			if perElement {
+				if blocking != nil && blocking(m) {
+					h.Unlock() // a call: next to a blocking element, noise
+				} else if !h.held || (max > 0 && h.n >= max) {
+					h.Unlock() // at the cap: let a waiter in
+					h.acquire()
+					h.n = 1
+				} else if max > 0 {
+					h.n++
 				}
-				if h.mu != nil {
-					h.mu.Lock()
-				} else {
-					h.l.Lock()
-				}
-				h.held = true // only once Lock returned: a panicking Lock leaves nothing to release
-				h.n = 1
-			} else if max > 0 {
-				h.n++
 			}
 			if !yield(i, m) {
 				break
