@@ -2,6 +2,7 @@ package chainruntime_test
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -264,5 +265,51 @@ func TestHoldRace(t *testing.T) {
 	})
 	if want := goroutines * requests * (2*strings.Count(shape, "s") + 1); guarded != want {
 		t.Errorf("guarded counter %d, want %d", guarded, want)
+	}
+}
+
+// bodyFrame reports the function name of its caller's frame and whether that
+// frame was inlined (a frame of an inlined call has no *runtime.Func).
+func bodyFrame() (name string, inlined bool) {
+	pcs := make([]uintptr, 1)
+	runtime.Callers(2, pcs) // skip Callers and bodyFrame
+	f, _ := runtime.CallersFrames(pcs).Next()
+	return f.Function, f.Func == nil
+}
+
+// inlinedProbe is small enough for any inlining build to inline.
+func inlinedProbe() bool {
+	_, inlined := bodyFrame()
+	return inlined
+}
+
+// TestBatchedHoldInlined checks what the speed of BatchedHold rests on: the
+// compiler inlines the iterator and the loop body into the function that
+// ranges over it, so the loop body's frame is an inlined one. Builds that do
+// not inline (-gcflags=-l) skip it.
+func TestBatchedHoldInlined(t *testing.T) {
+	if !inlinedProbe() {
+		t.Skip("this build does not inline")
+	}
+	var mu sync.Mutex
+	chain := benchChain(4, true)
+	r := new(benchReq)
+	check := func(form string, name string, inlined bool) {
+		t.Helper()
+		if !inlined {
+			t.Errorf("%s: the loop body runs in its own frame (%s), not inlined into the ranging function", form, name)
+		}
+	}
+	h := chainruntime.NewHold(&mu)
+	defer h.Unlock()
+	for _, m := range chainruntime.BatchedHold(&h, chain, nil) {
+		name, inlined := bodyFrame()
+		check("BatchedHold(&h, chain, nil)", name, inlined)
+		r = m.fn(r)
+	}
+	for _, m := range chainruntime.BatchedHold(&h, chain, isBlocking) {
+		name, inlined := bodyFrame()
+		check("BatchedHold(&h, chain, isBlocking)", name, inlined)
+		r = m.fn(r)
 	}
 }
