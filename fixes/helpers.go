@@ -64,8 +64,12 @@ func (f *File) replace(st ast.Stmt, with []dst.Stmt, mode comments) error {
 	if !ok {
 		return errors.New("fixes: statement not in the decorated file")
 	}
+	p, err := f.partOf(f.declIndex(st.Pos()))
+	if err != nil {
+		return err
+	}
 	done := false
-	dst.Inspect(f.dst, func(n dst.Node) bool {
+	dst.Inspect(p.dst, func(n dst.Node) bool {
 		if done {
 			return false
 		}

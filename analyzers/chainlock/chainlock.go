@@ -27,7 +27,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:      Doc,
 	URL:      "https://github.com/chainlint/chainlint#chainlock",
 	Run:      run,
-	Requires: []*analysis.Analyzer{chains.Analyzer, inspect.Analyzer},
+	Requires: []*analysis.Analyzer{chains.Analyzer, inspect.Analyzer, fixes.Analyzer},
 }
 
 // section is the per-iteration critical section around one element call.

@@ -1,0 +1,286 @@
+package fixes
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"reflect"
+	"sort"
+	"sync"
+
+	"github.com/dave/dst"
+	"github.com/dave/dst/decorator"
+	"golang.org/x/tools/go/analysis"
+)
+
+// Analyzer shares, between the fixes of all diagnostics of a pass, what
+// every fix of one file needs: the file's text, its line table and the
+// names it declares. An analyzer that builds fixes requires it; without
+// it (a pass built by hand) each fix computes them again, which costs a
+// read and a walk of the whole file per fix.
+var Analyzer = &analysis.Analyzer{
+	Name:       "fixes",
+	Doc:        "cache of per-file data for building suggested fixes (no diagnostics)",
+	Run:        func(*analysis.Pass) (any, error) { return new(cache), nil },
+	ResultType: reflect.TypeFor[*cache](),
+}
+
+// A cache holds the fileData of the files of one pass. The analyzers of a
+// pass run concurrently, so it is locked.
+type cache struct {
+	mu    sync.Mutex
+	files map[*ast.File]*fileData
+}
+
+// fileData returns the shared data of file, computing it once per pass.
+func fileDataOf(pass *analysis.Pass, file *ast.File, tok *token.File) *fileData {
+	c, _ := pass.ResultOf[Analyzer].(*cache)
+	if c == nil {
+		return newFileData(pass, file, tok)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d := c.files[file]; d != nil {
+		return d
+	}
+	if c.files == nil {
+		c.files = make(map[*ast.File]*fileData)
+	}
+	d := newFileData(pass, file, tok)
+	c.files[file] = d
+	return d
+}
+
+// fileData is what the fixes of one file share. The edits of a fix apply
+// to src, the text of the file the user edits: the pass's file itself, or,
+// for a file cgo translated (its //line directives name the user's file),
+// the user's file, read from disk, with a token.File of its own (target)
+// that the edits are positioned in.
+type fileData struct {
+	err        error
+	name       string      // the edited file
+	src        []byte      // its text
+	target     *token.File // the token.File edits are positioned in
+	lineStarts []int       // byte offset of each line of src (line n at [n-1])
+
+	namesOnce sync.Once
+	names     map[string]int // see File.declared
+}
+
+func newFileData(pass *analysis.Pass, file *ast.File, tok *token.File) *fileData {
+	d := &fileData{name: tok.Name(), target: tok}
+	adjusted := pass.Fset.PositionFor(file.Name.Pos(), true).Filename
+	if adjusted == tok.Name() {
+		d.src, d.err = Source(pass, tok)
+	} else {
+		// A translation (cgo's x.cgo1.go, with //line directives naming
+		// x.go): edit the user's file. pass.ReadFile serves only the files
+		// the pass parsed, which x.go is not, so read it from disk; that
+		// its text is what was translated is checked declaration by
+		// declaration when a part is decorated (see decoratePart).
+		d.name = adjusted
+		if d.src, d.err = os.ReadFile(adjusted); d.err != nil {
+			d.err = fmt.Errorf("fixes: cannot read %s, which %s was generated from", adjusted, "the compiled file")
+			return d
+		}
+		d.target = pass.Fset.AddFile(adjusted, -1, len(d.src))
+	}
+	if d.err != nil {
+		return d
+	}
+	d.lineStarts = []int{0}
+	for i, b := range d.src {
+		if b == '\n' {
+			d.lineStarts = append(d.lineStarts, i+1)
+		}
+	}
+	return d
+}
+
+// lineOf returns the line of src that pos (of the pass's file) stands
+// on, or an error when pos is not on a line of src.
+func (f *File) lineOf(pos token.Pos) (int, error) {
+	p := f.pass.Fset.PositionFor(pos, true)
+	if p.Filename != f.data.name || p.Line < 1 || p.Line > len(f.data.lineStarts) {
+		return 0, errors.New("fixes: the code has //line directives naming another file than the one the fix would edit")
+	}
+	return p.Line, nil
+}
+
+// lineEnd is the offset just past line n of src (its newline included).
+func (d *fileData) lineEnd(n int) int {
+	if n < len(d.lineStarts) {
+		return d.lineStarts[n]
+	}
+	return len(d.src)
+}
+
+// A part is a run of whole lines of the edited file that holds one or more
+// top-level declarations (those on the same or adjacent lines together),
+// decorated on its own: it is parsed again from its text, behind a package
+// clause, so that a fix decorates, restores and diffs only the
+// declarations it changes and its cost does not grow with the file.
+type part struct {
+	first, last int // indexes in the file's Decls
+	start, end  int // byte offsets of the lines in the edited file
+	text        string
+	dec         *decorator.Decorator
+	dst         *dst.File
+	toCopy      map[ast.Node]ast.Node // the pass's nodes to the part's parsed copy
+	fromCopy    map[ast.Node]ast.Node
+}
+
+// partHeader precedes a part's text when it is parsed.
+const partHeader = "package p\n\n"
+
+// declIndex returns the index in f.ast.Decls of the declaration holding
+// pos, or -1.
+func (f *File) declIndex(pos token.Pos) int {
+	decls := f.ast.Decls
+	i := sort.Search(len(decls), func(i int) bool { return decls[i].End() > pos })
+	if i < len(decls) && declStart(decls[i]) <= pos {
+		return i
+	}
+	return -1
+}
+
+func declStart(d ast.Decl) token.Pos {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Doc != nil {
+			return d.Doc.Pos()
+		}
+	case *ast.GenDecl:
+		if d.Doc != nil {
+			return d.Doc.Pos()
+		}
+	}
+	return d.Pos()
+}
+
+// partOf returns the decorated part holding declaration i, decorating it
+// the first time.
+func (f *File) partOf(i int) (*part, error) {
+	for _, p := range f.parts {
+		if p.first <= i && i <= p.last {
+			return p, nil
+		}
+	}
+	p, err := f.decoratePart(i)
+	if err != nil {
+		return nil, err
+	}
+	f.parts = append(f.parts, p)
+	return p, nil
+}
+
+// decoratePart decorates the lines of declaration i and of the
+// declarations that share a line with it.
+func (f *File) decoratePart(i int) (*part, error) {
+	if f.data.err != nil {
+		return nil, f.data.err
+	}
+	decls := f.ast.Decls
+	p := &part{first: i, last: i}
+	startLine, err := f.lineOf(declStart(decls[i]))
+	if err != nil {
+		return nil, err
+	}
+	endLine, err := f.lineOf(decls[i].End())
+	if err != nil {
+		return nil, err
+	}
+	// Declarations on adjacent lines go together too: gofmt aligns
+	// consecutive lines (one-line functions, trailing comments) across
+	// declarations, so a part is only formatted right as a whole.
+	for p.first > 0 {
+		l, err := f.lineOf(decls[p.first-1].End())
+		if err != nil || l < startLine-1 {
+			break
+		}
+		p.first--
+		if startLine, err = f.lineOf(declStart(decls[p.first])); err != nil {
+			return nil, err
+		}
+	}
+	for p.last+1 < len(decls) {
+		l, err := f.lineOf(declStart(decls[p.last+1]))
+		if err != nil || l > endLine+1 {
+			break
+		}
+		p.last++
+		if endLine, err = f.lineOf(decls[p.last].End()); err != nil {
+			return nil, err
+		}
+	}
+	if pkgLine, err := f.lineOf(f.ast.Name.Pos()); err != nil || pkgLine >= startLine {
+		return nil, errors.New("fixes: a declaration shares its line with the package clause")
+	}
+	p.start, p.end = f.data.lineStarts[startLine-1], f.data.lineEnd(endLine)
+	p.text = partHeader + string(f.data.src[p.start:p.end])
+	fset := token.NewFileSet()
+	copied, err := parser.ParseFile(fset, f.data.name, p.text, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil || len(copied.Decls) != p.last-p.first+1 {
+		return nil, fmt.Errorf("fixes: the text of %s does not hold the declarations that were compiled", f.data.name)
+	}
+	if p.toCopy, p.fromCopy, err = pairNodes(decls[p.first:p.last+1], copied.Decls); err != nil {
+		return nil, err
+	}
+	p.dec = decorator.NewDecorator(fset)
+	if p.dst, err = p.dec.DecorateFile(copied); err != nil {
+		return nil, fmt.Errorf("fixes: decorating %s: %v", f.data.name, err)
+	}
+	return p, nil
+}
+
+// pairNodes pairs the nodes of two parses of the same declarations, in
+// the order ast.Inspect visits them, and fails if they differ in shape,
+// in a name or in a literal: then the text is not the code that was type
+// checked (a file changed since, or cgo's translation of a use of C).
+// Comments are left out: cgo's //line directives are comments.
+func pairNodes(orig, copied []ast.Decl) (to, from map[ast.Node]ast.Node, err error) {
+	list := func(decls []ast.Decl) []ast.Node {
+		var nodes []ast.Node
+		for _, d := range decls {
+			ast.Inspect(d, func(n ast.Node) bool {
+				switch n.(type) {
+				case nil:
+					return false
+				case *ast.CommentGroup, *ast.Comment:
+					return false
+				}
+				nodes = append(nodes, n)
+				return true
+			})
+		}
+		return nodes
+	}
+	a, b := list(orig), list(copied)
+	if len(a) != len(b) {
+		return nil, nil, errUnpaired
+	}
+	to = make(map[ast.Node]ast.Node, len(a))
+	from = make(map[ast.Node]ast.Node, len(a))
+	for k := range a {
+		if reflect.TypeOf(a[k]) != reflect.TypeOf(b[k]) {
+			return nil, nil, errUnpaired
+		}
+		switch x := a[k].(type) {
+		case *ast.Ident:
+			if x.Name != b[k].(*ast.Ident).Name {
+				return nil, nil, errUnpaired
+			}
+		case *ast.BasicLit:
+			if x.Value != b[k].(*ast.BasicLit).Value {
+				return nil, nil, errUnpaired
+			}
+		}
+		to[a[k]], from[b[k]] = b[k], a[k]
+	}
+	return to, from, nil
+}
+
+var errUnpaired = errors.New("fixes: the source text differs from the compiled code here (code that uses C through cgo, or a file changed since it was parsed)")
