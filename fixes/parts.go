@@ -83,7 +83,7 @@ func newFileData(pass *analysis.Pass, file *ast.File, tok *token.File) *fileData
 		// declaration when a part is decorated (see decoratePart).
 		d.name = adjusted
 		if d.src, d.err = os.ReadFile(adjusted); d.err != nil {
-			d.err = fmt.Errorf("fixes: cannot read %s, which %s was generated from", adjusted, "the compiled file")
+			d.err = fmt.Errorf("fixes: cannot read %s, which cgo translated: %v", adjusted, errors.Unwrap(d.err))
 			return d
 		}
 		d.target = pass.Fset.AddFile(adjusted, -1, len(d.src))
@@ -226,7 +226,8 @@ func (f *File) decoratePart(i int) (*part, error) {
 	if err != nil || len(copied.Decls) != p.last-p.first+1 {
 		return nil, fmt.Errorf("fixes: the text of %s does not hold the declarations that were compiled", f.data.name)
 	}
-	if p.toCopy, p.fromCopy, err = pairNodes(decls[p.first:p.last+1], copied.Decls); err != nil {
+	cgo := f.data.target != f.tok
+	if p.toCopy, p.fromCopy, err = pairNodes(decls[p.first:p.last+1], copied.Decls, cgo); err != nil {
 		return nil, err
 	}
 	p.dec = decorator.NewDecorator(fset)
@@ -239,48 +240,88 @@ func (f *File) decoratePart(i int) (*part, error) {
 // pairNodes pairs the nodes of two parses of the same declarations, in
 // the order ast.Inspect visits them, and fails if they differ in shape,
 // in a name or in a literal: then the text is not the code that was type
-// checked (a file changed since, or cgo's translation of a use of C).
-// Comments are left out: cgo's //line directives are comments.
-func pairNodes(orig, copied []ast.Decl) (to, from map[ast.Node]ast.Node, err error) {
-	list := func(decls []ast.Decl) []ast.Node {
-		var nodes []ast.Node
-		for _, d := range decls {
-			ast.Inspect(d, func(n ast.Node) bool {
-				switch n.(type) {
-				case nil:
-					return false
-				case *ast.CommentGroup, *ast.Comment:
-					return false
-				}
-				nodes = append(nodes, n)
-				return true
-			})
-		}
-		return nodes
-	}
-	a, b := list(orig), list(copied)
-	if len(a) != len(b) {
-		return nil, nil, errUnpaired
-	}
+// checked (a file changed since it was parsed). Comments are left out:
+// cgo's //line directives are comments. In cgo's translation (cgo true),
+// a use of C (C.f(x), C.T, C.v) stands rewritten (_Cfunc_f, _Ctype_T, a
+// closure checking pointers): such an expression and its translation are
+// left unpaired, and the fix cannot touch them.
+func pairNodes(orig, copied []ast.Decl, cgo bool) (to, from map[ast.Node]ast.Node, err error) {
+	a, aEnd := preorder(orig)
+	b, bEnd := preorder(copied)
 	to = make(map[ast.Node]ast.Node, len(a))
 	from = make(map[ast.Node]ast.Node, len(a))
-	for k := range a {
-		if reflect.TypeOf(a[k]) != reflect.TypeOf(b[k]) {
+	i, j := 0, 0
+	for ; i < len(a) && j < len(b); i, j = i+1, j+1 {
+		switch {
+		case cgo && usesC(b[j]) && (!isCall(b[j]) || isCall(a[i])):
+			i, j = aEnd[i]-1, bEnd[j]-1 // skip both subtrees
+		case same(a[i], b[j]):
+			to[a[i]], from[b[j]] = b[j], a[i]
+		default:
 			return nil, nil, errUnpaired
 		}
-		switch x := a[k].(type) {
-		case *ast.Ident:
-			if x.Name != b[k].(*ast.Ident).Name {
-				return nil, nil, errUnpaired
-			}
-		case *ast.BasicLit:
-			if x.Value != b[k].(*ast.BasicLit).Value {
-				return nil, nil, errUnpaired
-			}
-		}
-		to[a[k]], from[b[k]] = b[k], a[k]
+	}
+	if i != len(a) || j != len(b) {
+		return nil, nil, errUnpaired
 	}
 	return to, from, nil
+}
+
+// preorder lists the nodes of decls but comments in the order ast.Inspect
+// visits them, and for each, the index just past its subtree.
+func preorder(decls []ast.Decl) (nodes []ast.Node, end []int) {
+	var open []int
+	for _, d := range decls {
+		ast.Inspect(d, func(n ast.Node) bool {
+			switch n.(type) {
+			case nil:
+				k := open[len(open)-1]
+				open = open[:len(open)-1]
+				end[k] = len(nodes)
+				return false
+			case *ast.CommentGroup, *ast.Comment:
+				return false
+			}
+			open = append(open, len(nodes))
+			nodes = append(nodes, n)
+			end = append(end, 0)
+			return true
+		})
+	}
+	return nodes, end
+}
+
+// same reports whether x and y are the same node in two parses of one
+// text: the same type, name or literal.
+func same(x, y ast.Node) bool {
+	if reflect.TypeOf(x) != reflect.TypeOf(y) {
+		return false
+	}
+	switch x := x.(type) {
+	case *ast.Ident:
+		return x.Name == y.(*ast.Ident).Name
+	case *ast.BasicLit:
+		return x.Value == y.(*ast.BasicLit).Value
+	}
+	return true
+}
+
+// usesC reports whether n is C.x, or a call or conversion C.x(...).
+func usesC(n ast.Node) bool {
+	if call, ok := n.(*ast.CallExpr); ok {
+		n = call.Fun
+	}
+	sel, ok := n.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	return ok && id.Name == "C"
+}
+
+func isCall(n ast.Node) bool {
+	_, ok := n.(*ast.CallExpr)
+	return ok
 }
 
 var errUnpaired = errors.New("fixes: the source text differs from the compiled code here (code that uses C through cgo, or a file changed since it was parsed)")

@@ -72,6 +72,15 @@ func fileInfos(pkgs []*packages.Package) map[string]*fileInfo {
 				info.inMain = true
 			}
 		}
+		// The user's files that cgo translated (p.Syntax holds the
+		// translations; fixes edit the originals).
+		for _, name := range p.GoFiles {
+			if infos[name] == nil {
+				if info, err := diskFileInfo(name, p.Module != nil && p.Module.Main && within(p.Module.Dir, name)); err == nil {
+					infos[name] = info
+				}
+			}
+		}
 	})
 	return infos
 }

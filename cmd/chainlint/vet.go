@@ -379,20 +379,32 @@ func listFileInfos(patterns []string, o *options, e *env) (map[string]*fileInfo,
 				if infos[name] != nil {
 					continue
 				}
-				info := &fileInfo{inMain: main && within(p.Module.Dir, name)}
-				infos[name] = info
-				if !info.inMain {
-					continue // never edited: its size and header do not matter
-				}
-				fi, err := os.Stat(name)
+				info, err := diskFileInfo(name, main && within(p.Module.Dir, name))
 				if err != nil {
 					return nil, err
 				}
-				info.size = int(fi.Size())
-				f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.PackageClauseOnly|parser.ParseComments)
-				info.generated = err == nil && ast.IsGenerated(f)
+				infos[name] = info
 			}
 		}
 	}
 	return infos, nil
+}
+
+// diskFileInfo describes a Go file from the file system: a file the
+// analysis did not parse itself (go vet's, or the user's file that cgo
+// translated). A file outside the main module is never edited, so its size
+// and header do not matter.
+func diskFileInfo(name string, inMain bool) (*fileInfo, error) {
+	info := &fileInfo{inMain: inMain}
+	if !inMain {
+		return info, nil
+	}
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	info.size = int(fi.Size())
+	f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.PackageClauseOnly|parser.ParseComments)
+	info.generated = err == nil && ast.IsGenerated(f)
+	return info, nil
 }
