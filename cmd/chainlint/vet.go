@@ -119,6 +119,10 @@ func vetAnalyze(progname string, patterns, flags []string, selected []*analysis.
 	// package's; the exit status says whether there were any.
 	var errorTexts, broken []string
 	loadErrors := 0
+	if runErr != nil && onlyNoPackages(stderr.String()) {
+		fmt.Fprintf(e.stderr, "%s: %s\n", progname, noPackages(patterns))
+		return exitError
+	}
 	if runErr != nil {
 		loadErrors++
 		exitAtLeast(exitError)
@@ -197,7 +201,7 @@ func vetAnalyze(progname string, patterns, flags []string, selected []*analysis.
 			// go commands before Go 1.26 print vet tools' JSON on stderr.
 			fmt.Fprintf(e.stderr, "%s: go vet -json printed no JSON on its standard output (a go command older than Go 1.26?); use Go 1.26 or later, or -driver=load\n", progname)
 		} else {
-			fmt.Fprintf(e.stderr, "%s: %s matched no packages\n", progname, strings.Join(patterns, " "))
+			fmt.Fprintf(e.stderr, "%s: %s\n", progname, noPackages(patterns))
 		}
 		return exitError
 	}
@@ -407,4 +411,21 @@ func diskFileInfo(name string, inMain bool) (*fileInfo, error) {
 	f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.PackageClauseOnly|parser.ParseComments)
 	info.generated = err == nil && ast.IsGenerated(f)
 	return info, nil
+}
+
+// onlyNoPackages reports whether go vet's stderr says nothing but that the
+// patterns matched no packages ("no packages to vet", and go's warning per
+// pattern).
+func onlyNoPackages(stderr string) bool {
+	said := false
+	for _, line := range strings.Split(stderr, "\n") {
+		switch {
+		case line == "no packages to vet":
+			said = true
+		case line == "", strings.HasPrefix(line, "go: warning: ") && strings.HasSuffix(line, "matched no packages"):
+		default:
+			return false
+		}
+	}
+	return said
 }
