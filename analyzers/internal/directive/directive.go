@@ -40,7 +40,9 @@ import (
 // Prefix starts a suppression comment.
 const Prefix = "//chainlint:ignore"
 
-// Names are the analyzers a directive may name.
+// Names are the analyzers a directive may name: those of analyzers.All
+// (which imports the analyzers, which import this package; a test there
+// keeps the two in step).
 var Names = []string{"chainlock", "droprequest", "skipafter"}
 
 // defaultOwner reports directives that name no analyzer and are near no
