@@ -49,13 +49,17 @@ type newImport struct {
 }
 
 // Decorate returns a fresh decorated copy of file, which must be one of
-// pass.Files. Call it once per fix.
+// pass.Files. Call it once per fix. The declarations holding the nodes at
+// (the statement the fix rewrites) are decorated at once, and an error
+// says if one cannot be; then Node never returns nil for a statement,
+// block or declaration in them. Other declarations are decorated when Node
+// is first asked for one of their nodes.
 //
 // A file that cgo translated (its //line directives name the user's .go
 // file) is edited in the user's file: the edits are positioned in a
 // token.File of that name, and a declaration whose text there is not the
 // compiled code (one that uses C) gets no fix.
-func Decorate(pass *analysis.Pass, file *ast.File) (*File, error) {
+func Decorate(pass *analysis.Pass, file *ast.File, at ...ast.Node) (*File, error) {
 	tok := pass.Fset.File(file.FileStart)
 	if tok == nil {
 		return nil, errors.New("fixes: file has no position information")
@@ -63,6 +67,15 @@ func Decorate(pass *analysis.Pass, file *ast.File) (*File, error) {
 	f := &File{pass: pass, ast: file, tok: tok, data: fileDataOf(pass, file, tok)}
 	if f.data.err != nil {
 		return nil, f.data.err
+	}
+	for _, n := range at {
+		i := f.declIndex(n.Pos())
+		if i < 0 {
+			return nil, errors.New("fixes: the node is not in a declaration of the file")
+		}
+		if _, err := f.partOf(i); err != nil {
+			return nil, err
+		}
 	}
 	return f, nil
 }
@@ -292,6 +305,9 @@ func (f *File) partEdits(p *part) ([]analysis.TextEdit, error) {
 	}
 	edits := make([]analysis.TextEdit, len(offs))
 	for i, e := range offs {
+		if f.data.target != f.tok && cgoTranslation(e.text) {
+			return nil, errCgoText
+		}
 		if e.start < len(partHeader) {
 			return nil, errors.New("fixes: the fix changes the file outside its declarations")
 		}
@@ -299,6 +315,20 @@ func (f *File) partEdits(p *part) ([]analysis.TextEdit, error) {
 		edits[i] = analysis.TextEdit{Pos: f.data.target.Pos(at + e.start), End: f.data.target.Pos(at + e.end), NewText: []byte(e.text)}
 	}
 	return edits, nil
+}
+
+var errCgoText = errors.New("fixes: the fix would write cgo's translation of a use of C (code built from the compiled file), not the code in the user's file")
+
+// cgoTranslation reports whether text holds a name cgo's translation uses
+// for a use of C (_Cfunc_f for C.f, _Ctype_T for C.T, ...), which an
+// analyzer may have printed from the compiled file into new code.
+func cgoTranslation(text string) bool {
+	for _, prefix := range []string{"_Cfunc_", "_Ctype_", "_Cvar_", "_Cmacro_", "_Cgo_", "_cgo"} {
+		if strings.Contains(text, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func restore(df *dst.File) ([]byte, error) {

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"sync"
@@ -325,3 +326,80 @@ func isCall(n ast.Node) bool {
 }
 
 var errUnpaired = errors.New("fixes: the source text differs from the compiled code here (code that uses C through cgo, or a file changed since it was parsed)")
+
+// Translate returns edits positioned in the files the user edits: an edit
+// of a file that cgo translated, made at the pass's positions (an analyzer
+// that edits the syntax tree's text directly rather than through File), is
+// moved to the user's file, through the translation's //line directives.
+// The moved edit must replace the same text in the user's file as in the
+// translation, with the same byte on either side, and must not write
+// cgo's names for uses of C; otherwise there is no fix, and the error says
+// why. Edits of other files are returned as they are.
+func Translate(pass *analysis.Pass, edits []analysis.TextEdit) ([]analysis.TextEdit, error) {
+	out := make([]analysis.TextEdit, len(edits))
+	for i, e := range edits {
+		tf := pass.Fset.File(e.Pos)
+		if tf == nil {
+			return nil, errors.New("fixes: an edit has no position")
+		}
+		if pass.Fset.PositionFor(e.Pos, true).Filename == tf.Name() {
+			out[i] = e
+			continue
+		}
+		moved, err := translate(pass, tf, e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = moved
+	}
+	return out, nil
+}
+
+// translate moves e, an edit of tf, a translated file, to the user's file.
+func translate(pass *analysis.Pass, tf *token.File, e analysis.TextEdit) (analysis.TextEdit, error) {
+	var file *ast.File
+	for _, f := range pass.Files {
+		if pass.Fset.File(f.FileStart) == tf {
+			file = f
+		}
+	}
+	if file == nil {
+		return e, errors.New("fixes: an edit is not in a file of the pass")
+	}
+	d := fileDataOf(pass, file, tf)
+	if d.err != nil {
+		return e, d.err
+	}
+	compiled, err := Source(pass, tf)
+	if err != nil {
+		return e, err
+	}
+	end := e.End
+	if !end.IsValid() {
+		end = e.Pos
+	}
+	offset := func(pos token.Pos) int {
+		p := pass.Fset.PositionFor(pos, true)
+		if p.Filename != d.name || p.Line < 1 || p.Line > len(d.lineStarts) || p.Column < 1 {
+			return -1
+		}
+		return d.lineStarts[p.Line-1] + p.Column - 1
+	}
+	from, to := offset(e.Pos), offset(end)
+	cfrom, cto := tf.Offset(e.Pos), tf.Offset(end)
+	around := func(src []byte, i int) byte {
+		if i < 0 || i >= len(src) {
+			return 0
+		}
+		return src[i]
+	}
+	if from < 0 || to < from || to > len(d.src) ||
+		string(d.src[from:to]) != string(compiled[cfrom:cto]) ||
+		around(d.src, from-1) != around(compiled, cfrom-1) || around(d.src, to) != around(compiled, cto) {
+		return e, fmt.Errorf("fixes: the edit does not map onto %s (cgo translated it)", filepath.Base(d.name))
+	}
+	if cgoTranslation(string(e.NewText)) {
+		return e, errCgoText
+	}
+	return analysis.TextEdit{Pos: d.target.Pos(from), End: d.target.Pos(to), NewText: e.NewText}, nil
+}

@@ -69,7 +69,14 @@ func f(chain []func()) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pass := &analysis.Pass{Fset: fset, Files: []*ast.File{f}, ReadFile: func(string) ([]byte, error) { return nil, os.ErrPermission }}
+	// The pass reads the files it parsed, not the user's (as unitchecker).
+	readFile := func(n string) ([]byte, error) {
+		if n == cgo1 {
+			return []byte(translated), nil
+		}
+		return nil, os.ErrPermission
+	}
+	pass := &analysis.Pass{Fset: fset, Files: []*ast.File{f}, ReadFile: readFile}
 	fd := f.Decls[len(f.Decls)-1].(*ast.FuncDecl)
 	assign := fd.Body.List[0].(*ast.AssignStmt)
 	loop := fd.Body.List[1].(*ast.RangeStmt)
@@ -106,6 +113,25 @@ func f(chain []func()) int {
 		t.Errorf("fixed file:\n%s\nwant:\n%s", got, want)
 	}
 
+	// An edit made at the translation's positions (as droprequest makes
+	// them) moves to the user's file; one that would write cgo's names
+	// does not.
+	ret := fd.Body.List[2].(*ast.ReturnStmt).Results[0].(*ast.CallExpr)
+	moved, err := Translate(pass, []analysis.TextEdit{{Pos: ret.Args[0].Pos(), End: ret.Args[0].End(), NewText: []byte("x + 1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := apply(t, fset, orig, moved), strings.Replace(orig, "int(x)", "int(x + 1)", 1); fset.File(moved[0].Pos).Name() != name || got != want {
+		t.Errorf("Translate: edit in %s gives\n%s\nwant\n%s", fset.File(moved[0].Pos).Name(), got, want)
+	}
+	if _, err := Translate(pass, []analysis.TextEdit{{Pos: ret.Args[0].Pos(), End: ret.Args[0].End(), NewText: []byte("_Cfunc_g()")}}); err == nil {
+		t.Errorf("Translate of an edit writing _Cfunc_g: no error")
+	}
+	call := assign.Rhs[0].(*ast.CallExpr)
+	if _, err := Translate(pass, []analysis.TextEdit{{Pos: call.Pos(), End: call.End(), NewText: []byte("1")}}); err == nil {
+		t.Errorf("Translate of an edit of cgo's rewritten call: no error")
+	}
+
 	// A statement that uses C is paired as a whole: a fix may delete it.
 	fx, err = Decorate(pass, f)
 	if err != nil {
@@ -140,5 +166,9 @@ func TestTranslatedFileChanged(t *testing.T) {
 	fd := f.Decls[1].(*ast.FuncDecl)
 	if err := fx.Replace(fd.Body.List[0]); err == nil || !strings.Contains(err.Error(), "differs") {
 		t.Errorf("Replace in a changed file: %v, want an error saying the text differs", err)
+	}
+	// Decorate says so at once for the statement the fix is about.
+	if _, err := Decorate(pass, f, fd.Body.List[0]); err == nil || !strings.Contains(err.Error(), "differs") {
+		t.Errorf("Decorate at a statement of a changed file: %v, want an error saying the text differs", err)
 	}
 }

@@ -696,7 +696,7 @@ func (c *checker) text(n ast.Node) string {
 
 // fix builds the suggested fix.
 func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.SuggestedFix, error) {
-	f, err := fixes.Decorate(c.pass, l.File)
+	f, err := fixes.Decorate(c.pass, l.File, l.Stmt)
 	if err != nil {
 		return analysis.SuggestedFix{}, err
 	}

@@ -7,12 +7,14 @@ import (
 	"testing"
 )
 
-// TestCgoFixes fixes lock loops in a file that imports "C" (the fixture
-// testdata/e2e/cgo): through the standalone drivers and go vet -fix, the
-// edits land in the user's engine.go, never in cgo's translation in the
-// build directory, no message names a temporary file, and the fixed module
-// builds and passes its tests. One loop is in a function that also calls
-// C: the fix rewrites the loop and leaves the use of C alone.
+// TestCgoFixes fixes findings in files that import "C" (the fixture
+// testdata/e2e/cgo): two lock loops (chainlock's fixes, built on the
+// syntax tree) and an after-chain given nil (droprequest's, an edit at the
+// compiled file's positions). Through the standalone drivers and go vet
+// -fix, the edits land in the user's files, never in cgo's translation in
+// the build directory, no message names a temporary file, and the fixed
+// module builds and passes its tests, the after-fix ones included. The
+// functions also call C: the fixes leave those calls alone.
 func TestCgoFixes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end; skipped with -short")
@@ -39,8 +41,8 @@ func TestCgoFixes(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := copyFixture(t, src)
 			r := runCmd(t, dir, bin, "./...")
-			if r.code != exitFindings || strings.Count(r.stderr, "(chainlock)") != 2 || strings.Contains(r.stderr, "no fix") {
-				t.Fatalf("chainlint ./...: exit %d, want 2 chainlock findings with fixes:\n%s", r.code, r.stderr)
+			if r.code != exitFindings || strings.Count(r.stderr, "(chainlock)") != 2 || strings.Count(r.stderr, "(droprequest)") != 1 || strings.Contains(r.stderr, "no fix") {
+				t.Fatalf("chainlint ./...: exit %d, want 2 chainlock findings and 1 droprequest finding, with fixes:\n%s", r.code, r.stderr)
 			}
 			noTempPath("chainlint ./...", dir, r)
 			r = runCmd(t, dir, fix[0], fix[1:]...)
@@ -55,7 +57,14 @@ func TestCgoFixes(t *testing.T) {
 			if n := strings.Count(string(fixed), "chainruntime.Batched(&e.mu, e.chain, nil)"); n != 2 || !strings.Contains(string(fixed), "C.twice(C.int(req.N))") {
 				t.Errorf("%s: engine.go has %d Batched loops, want 2, and its use of C:\n%s", name, n, fixed)
 			}
-			for _, check := range [][]string{{"go", "build", "./..."}, {"go", "vet", "./..."}, {"go", "test", "./..."}, {bin, "./..."}} {
+			gw, err := os.ReadFile(dir + "/gateway.go")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(gw), "return g.runAfter(req2, resp)") {
+				t.Errorf("%s: gateway.go does not pass req2 to the after-chain:\n%s", name, gw)
+			}
+			for _, check := range [][]string{{"go", "build", "./..."}, {"go", "vet", "./..."}, {"go", "test", "-tags=chainlint_fixed", "./..."}, {bin, "./..."}} {
 				if r := runCmd(t, dir, check[0], check[1:]...); r.code != 0 {
 					t.Errorf("after %s: %s: exit %d:\n%s%s", name, strings.Join(check, " "), r.code, r.stdout, r.stderr)
 				}

@@ -9,6 +9,9 @@ import "sync"
 
 type Request struct{ N int }
 
+// Path is the request's path.
+func (r *Request) Path() string { return "/" }
+
 type Engine struct {
 	mu    sync.Mutex
 	chain []func(*Request) *Request

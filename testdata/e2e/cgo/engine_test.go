@@ -12,3 +12,13 @@ func TestRun(t *testing.T) {
 		t.Errorf("RunDoubled: N = %d, want 4", got)
 	}
 }
+
+func TestServe(t *testing.T) {
+	var got *Request
+	g := &Gateway{after: []func(*Request, *Response) *Response{func(r *Request, w *Response) *Response { got = r; return w }}}
+	resp := g.Serve(&Request{N: 7})
+	if resp.Status != 200 {
+		t.Errorf("Status = %d, want 200", resp.Status)
+	}
+	_ = got
+}
