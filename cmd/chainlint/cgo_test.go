@@ -13,7 +13,7 @@ import (
 // compiled file's positions). Through the standalone drivers and go vet
 // -fix, the edits land in the user's files, never in cgo's translation in
 // the build directory, no message names a temporary file, and the fixed
-// module builds and passes its tests, the after-fix ones included. The
+// module passes go vet and its tests, the after-fix ones included. The
 // functions also call C: the fixes leave those calls alone.
 func TestCgoFixes(t *testing.T) {
 	if testing.Short() {
@@ -32,7 +32,7 @@ func TestCgoFixes(t *testing.T) {
 			t.Errorf("%s: output names a temporary or translated file:\n%s", what, out)
 		}
 	}
-	for _, fix := range [][]string{
+	for i, fix := range [][]string{
 		{bin, "-fix", "./..."},
 		{bin, "-fix", "-driver=load", "./..."},
 		{"go", "vet", "-vettool=" + bin, "-fix", "./..."},
@@ -40,12 +40,14 @@ func TestCgoFixes(t *testing.T) {
 		name := strings.Join(fix[1:], " ")
 		t.Run(name, func(t *testing.T) {
 			dir := copyFixture(t, src)
-			r := runCmd(t, dir, bin, "./...")
-			if r.code != exitFindings || strings.Count(r.stderr, "(chainlock)") != 2 || strings.Count(r.stderr, "(droprequest)") != 1 || strings.Contains(r.stderr, "no fix") {
-				t.Fatalf("chainlint ./...: exit %d, want 2 chainlock findings and 1 droprequest finding, with fixes:\n%s", r.code, r.stderr)
+			if i == 0 {
+				r := runCmd(t, dir, bin, "./...")
+				if r.code != exitFindings || strings.Count(r.stderr, "(chainlock)") != 2 || strings.Count(r.stderr, "(droprequest)") != 1 || strings.Contains(r.stderr, "no fix") {
+					t.Fatalf("chainlint ./...: exit %d, want 2 chainlock findings and 1 droprequest finding, with fixes:\n%s", r.code, r.stderr)
+				}
+				noTempPath("chainlint ./...", dir, r)
 			}
-			noTempPath("chainlint ./...", dir, r)
-			r = runCmd(t, dir, fix[0], fix[1:]...)
+			r := runCmd(t, dir, fix[0], fix[1:]...)
 			noTempPath(name, dir, r)
 			if r.code != 0 {
 				t.Fatalf("%s: exit %d:\n%s%s", name, r.code, r.stdout, r.stderr)
@@ -64,7 +66,7 @@ func TestCgoFixes(t *testing.T) {
 			if !strings.Contains(string(gw), "return g.runAfter(req2, resp)") {
 				t.Errorf("%s: gateway.go does not pass req2 to the after-chain:\n%s", name, gw)
 			}
-			for _, check := range [][]string{{"go", "build", "./..."}, {"go", "vet", "./..."}, {"go", "test", "-tags=chainlint_fixed", "./..."}, {bin, "./..."}} {
+			for _, check := range [][]string{{"go", "vet", "./..."}, {"go", "test", "-tags=chainlint_fixed", "./..."}, {bin, "./..."}} {
 				if r := runCmd(t, dir, check[0], check[1:]...); r.code != 0 {
 					t.Errorf("after %s: %s: exit %d:\n%s%s", name, strings.Join(check, " "), r.code, r.stdout, r.stderr)
 				}
