@@ -179,12 +179,21 @@ func TestLineHunks(t *testing.T) {
 	check(c, d)
 }
 
-// A file with //line directives (as cgo makes of a user's file) gets no fix.
+// A declaration that //line directives place in another file than the
+// one the fix would edit gets no fix.
 func TestLineDirectives(t *testing.T) {
-	src := "package a\n\n//line orig.go:10\nfunc f() {}\n"
+	src := "package a\n\n//line orig.go:10\nfunc f() { println() }\n"
 	pass, f := newPass(t, src)
-	if _, err := Decorate(pass, f); err == nil || !strings.Contains(err.Error(), "//line") {
-		t.Errorf("Decorate = %v, want an error about //line directives", err)
+	fx, err := Decorate(pass, f)
+	if err == nil {
+		fd := f.Decls[0].(*ast.FuncDecl)
+		if fx.Node(fd) != nil {
+			t.Errorf("Node of a declaration in orig.go: got a node, want nil")
+		}
+		_, err = fx.Edits()
+	}
+	if err == nil || !strings.Contains(err.Error(), "//line") {
+		t.Errorf("Decorate, Edits = %v, want an error about //line directives", err)
 	}
 }
 

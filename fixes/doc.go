@@ -14,15 +14,21 @@
 //
 // The rules it enforces, each learnt from a dst pitfall:
 //
-//   - Decorate copies: each call decorates the *ast.File afresh, so fixes for
-//     different diagnostics never see each other's mutations. The pass's
-//     *ast.File is never modified.
+//   - Decorate copies: each fix decorates its own copies of the top-level
+//     declarations it touches (each the first time File.Node is asked for
+//     one of its nodes), parsed again from their text, so fixes for
+//     different diagnostics never see each other's mutations and the pass's
+//     *ast.File is never modified. A fix costs what its declarations cost,
+//     not what the file costs, so a file with N findings costs O(N); what
+//     all fixes of a file share (its text, line table and declared names)
+//     is computed once per pass when the analyzer requires Analyzer.
 //   - dst restores whole files only, and restored positions mean nothing in
-//     the original. Edits restores the file, diffs it line by line against
-//     the original source (pass.ReadFile) and returns one small TextEdit per
-//     changed region, each positioned on the original file, none
-//     overlapping, never a whole-file replacement (golangci-lint and the
-//     x/tools checker drop overlapping fixes).
+//     the original. Edits restores each decorated declaration (with those
+//     on adjacent lines, which gofmt may align with it), diffs it line by
+//     line against the original source (pass.ReadFile) and returns one
+//     small TextEdit per changed region, each positioned on the original
+//     file, none overlapping, never a whole-file replacement (golangci-lint
+//     and the x/tools checker drop overlapping fixes).
 //   - dst is not allowed to manage imports: its name guesser takes the last
 //     path element (wrong for chain_runtime, whose package is chainruntime)
 //     and it renames (log1) or regroups existing imports. AddImport reuses
@@ -36,8 +42,11 @@
 //     not reformatted elsewhere; the changed lines, and unformatted lines
 //     right next to them, come out gofmt-formatted. When a change cannot be
 //     placed on the original lines, Edits returns an error and the analyzer
-//     should report without a fix. Files with //line directives (cgo's
-//     translations of a user's file) get no fix: Decorate returns an error.
+//     should report without a fix. A file that cgo translated (its
+//     //line directives name the user's .go file) is fixed in the user's
+//     file: edits are positioned in a token.File of that name, and a
+//     declaration whose text there is not the compiled code (it uses C)
+//     gets no fix. Other //line directives (generated code) give no fix.
 //   - Fixes of different diagnostics in one file must not overlap: the
 //     x/tools checker drops a conflicting fix, and golangci-lint drops every
 //     fix of the linter in that file. Identical edits (the same import added

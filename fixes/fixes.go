@@ -2,6 +2,7 @@ package fixes
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -11,6 +12,7 @@ import (
 	"go/types"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,17 +28,20 @@ const (
 	RuntimeName = "chainruntime"
 )
 
-// A File is a decorated copy of one file of a pass, to be mutated for one
-// suggested fix and turned into edits on the original.
+// A File is a decorated copy of the declarations of one file of a pass
+// that one suggested fix changes, to be mutated for that fix and turned
+// into edits on the original. Each declaration is decorated the first time
+// the fix asks for one of its nodes.
 type File struct {
 	pass  *analysis.Pass
 	ast   *ast.File
 	tok   *token.File
-	dec   *decorator.Decorator
-	dst   *dst.File
+	data  *fileData
+	parts []*part
 	added []newImport
-	names map[string]int // see declared
-	done  bool
+	// failed is the first error of decorating a declaration for Node.
+	failed error
+	done   bool
 }
 
 type newImport struct {
@@ -44,43 +49,62 @@ type newImport struct {
 }
 
 // Decorate returns a fresh decorated copy of file, which must be one of
-// pass.Files. Call it once per fix.
-func Decorate(pass *analysis.Pass, file *ast.File) (*File, error) {
+// pass.Files. Call it once per fix. The declarations holding the nodes at
+// (the statement the fix rewrites) are decorated at once, and an error
+// says if one cannot be; then Node never returns nil for a statement,
+// block or declaration in them. Other declarations are decorated when Node
+// is first asked for one of their nodes.
+//
+// A file that cgo translated (its //line directives name the user's .go
+// file) is edited in the user's file: the edits are positioned in a
+// token.File of that name, and a declaration whose text there is not the
+// compiled code (one that uses C) gets no fix.
+func Decorate(pass *analysis.Pass, file *ast.File, at ...ast.Node) (*File, error) {
 	tok := pass.Fset.File(file.FileStart)
 	if tok == nil {
 		return nil, errors.New("fixes: file has no position information")
 	}
-	// Positions in a file with //line directives (a cgo translation of the
-	// user's file, or generated code) do not map onto the file the user
-	// edits: offer no fix there.
-	for _, cg := range file.Comments {
-		for _, c := range cg.List {
-			if strings.HasPrefix(c.Text, "//line ") || strings.HasPrefix(c.Text, "/*line ") {
-				return nil, fmt.Errorf("fixes: %s has //line directives (cgo or generated code); no fix", tok.Name())
-			}
+	f := &File{pass: pass, ast: file, tok: tok, data: fileDataOf(pass, file, tok)}
+	if f.data.err != nil {
+		return nil, f.data.err
+	}
+	for _, n := range at {
+		i := f.declIndex(n.Pos())
+		if i < 0 {
+			return nil, errors.New("fixes: the node is not in a declaration of the file")
+		}
+		if _, err := f.partOf(i); err != nil {
+			return nil, err
 		}
 	}
-	dec := decorator.NewDecorator(pass.Fset)
-	df, err := dec.DecorateFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("fixes: decorating %s: %v", tok.Name(), err)
-	}
-	return &File{pass: pass, ast: file, tok: tok, dec: dec, dst: df}, nil
+	return f, nil
 }
 
-// File returns the decorated file.
-func (f *File) File() *dst.File { return f.dst }
-
-// Node returns the decorated node for n, a node of the original file, or
-// nil if there is none.
+// Node returns the decorated node for n, a node of a top-level declaration
+// of the original file, or nil if there is none (or the declaration cannot
+// be decorated; Edits then says why).
 func (f *File) Node(n ast.Node) dst.Node {
-	return f.dec.Dst.Nodes[n]
+	i := f.declIndex(n.Pos())
+	if i < 0 {
+		return nil
+	}
+	p, err := f.partOf(i)
+	if err != nil {
+		f.failed = cmp.Or(f.failed, err)
+		return nil
+	}
+	return p.dec.Dst.Nodes[p.toCopy[n]]
 }
 
 // Ast returns the original node that n was decorated from, or nil for a
 // node the fix created.
 func (f *File) Ast(n dst.Node) ast.Node {
-	return f.dec.Ast.Nodes[n]
+	for _, p := range f.parts {
+		if c := p.dec.Ast.Nodes[n]; c != nil {
+			return p.fromCopy[c]
+		}
+	}
+	return nil
 }
 
 // AddImport returns the name under which code in this file can refer to
@@ -127,30 +151,31 @@ func (f *File) AddImport(p, want string, at ...token.Pos) string {
 // declared counts the declarations of each name in the file (imports
 // included; labels, in their own name space, not), from type information,
 // or, without it, every identifier of the file.
+// They are computed once per file and pass (see Analyzer).
 func (f *File) declared() map[string]int {
-	if f.names != nil {
-		return f.names
-	}
-	f.names = make(map[string]int)
-	info := f.pass.TypesInfo
-	ast.Inspect(f.ast, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.Ident:
-			if info == nil {
-				f.names[n.Name] = 1
-			} else if obj := info.Defs[n]; obj != nil {
-				if _, label := obj.(*types.Label); !label {
-					f.names[n.Name]++
+	d := f.data
+	d.namesOnce.Do(func() {
+		d.names = make(map[string]int)
+		info := f.pass.TypesInfo
+		ast.Inspect(f.ast, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.Ident:
+				if info == nil {
+					d.names[n.Name] = 1
+				} else if obj := info.Defs[n]; obj != nil {
+					if _, label := obj.(*types.Label); !label {
+						d.names[n.Name]++
+					}
+				}
+			case *ast.ImportSpec:
+				if n.Name == nil && info != nil {
+					d.names[importName(f.pass, n)]++
 				}
 			}
-		case *ast.ImportSpec:
-			if n.Name == nil && info != nil {
-				f.names[importName(f.pass, n)]++
-			}
-		}
-		return true
+			return true
+		})
 	})
-	return f.names
+	return d.names
 }
 
 // free reports whether a new file-level import may be called name.
@@ -220,40 +245,90 @@ func (f *File) Edits() ([]analysis.TextEdit, error) {
 		return nil, errors.New("fixes: Edits called twice")
 	}
 	f.done = true
-	name := f.tok.Name()
-	src, err := Source(f.pass, f.tok)
-	if err != nil {
-		return nil, err
-	}
 	for _, imp := range f.added {
-		f.insertImport(imp)
+		if err := f.insertImport(imp); err != nil {
+			return nil, err
+		}
 	}
-	after, err := restore(f.dst)
+	if f.failed != nil {
+		return nil, f.failed
+	}
+	slices.SortFunc(f.parts, func(a, b *part) int { return a.start - b.start })
+	var edits []analysis.TextEdit
+	for _, p := range f.parts {
+		pe, err := f.partEdits(p)
+		if err != nil {
+			return nil, err
+		}
+		edits = append(edits, pe...)
+	}
+	return edits, nil
+}
+
+// partEdits returns the edits of one decorated part, positioned on the
+// edited file.
+func (f *File) partEdits(p *part) ([]analysis.TextEdit, error) {
+	src := p.text
+	after, err := restore(p.dst)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := parser.ParseFile(token.NewFileSet(), name, after, parser.SkipObjectResolution); err != nil {
+	if _, err := parser.ParseFile(token.NewFileSet(), f.data.name, after, parser.SkipObjectResolution); err != nil {
 		return nil, fmt.Errorf("fixes: the fixed file does not parse: %v", err)
 	}
-	// The baseline is the unmodified file as dst prints it. Diffing the
-	// fixed file against it isolates the fix from whatever dst and gofmt
+	// The baseline is the unmodified part as dst prints it. Diffing the
+	// fixed part against it isolates the fix from whatever dst and gofmt
 	// would change anyway; the hunks are then placed on the original lines.
 	base := after
-	if !bytes.Equal(after, src) {
-		orig, err := decorator.NewDecorator(f.pass.Fset).DecorateFile(f.ast)
+	if !bytes.Equal(after, []byte(src)) {
+		fset := token.NewFileSet()
+		copied, err := parser.ParseFile(fset, f.data.name, src, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
-			return nil, fmt.Errorf("fixes: decorating %s: %v", name, err)
+			return nil, fmt.Errorf("fixes: parsing %s: %v", f.data.name, err)
+		}
+		orig, err := decorator.NewDecorator(fset).DecorateFile(copied)
+		if err != nil {
+			return nil, fmt.Errorf("fixes: decorating %s: %v", f.data.name, err)
 		}
 		if base, err = restore(orig); err != nil {
 			return nil, err
 		}
 	}
-	if bytes.Contains(src, []byte("\r\n")) {
+	if strings.Contains(src, "\r\n") {
 		// Keep a file's CRLF line endings: compare and edit in them.
 		base = bytes.ReplaceAll(base, []byte("\n"), []byte("\r\n"))
 		after = bytes.ReplaceAll(after, []byte("\n"), []byte("\r\n"))
 	}
-	return placeEdits(f.tok, string(src), string(base), string(after))
+	offs, err := placeEdits(src, string(base), string(after))
+	if err != nil {
+		return nil, err
+	}
+	edits := make([]analysis.TextEdit, len(offs))
+	for i, e := range offs {
+		if f.data.target != f.tok && cgoTranslation(e.text) {
+			return nil, errCgoText
+		}
+		if e.start < len(partHeader) {
+			return nil, errors.New("fixes: the fix changes the file outside its declarations")
+		}
+		at := p.start - len(partHeader)
+		edits[i] = analysis.TextEdit{Pos: f.data.target.Pos(at + e.start), End: f.data.target.Pos(at + e.end), NewText: []byte(e.text)}
+	}
+	return edits, nil
+}
+
+var errCgoText = errors.New("fixes: the fix would write cgo's translation of a use of C (code built from the compiled file), not the code in the user's file")
+
+// cgoTranslation reports whether text holds a name cgo's translation uses
+// for a use of C (_Cfunc_f for C.f, _Ctype_T for C.T, ...), which an
+// analyzer may have printed from the compiled file into new code.
+func cgoTranslation(text string) bool {
+	for _, prefix := range []string{"_Cfunc_", "_Ctype_", "_Cvar_", "_Cmacro_", "_Cgo_", "_cgo"} {
+		if strings.Contains(text, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func restore(df *dst.File) ([]byte, error) {
@@ -264,9 +339,15 @@ func restore(df *dst.File) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// An offsetEdit replaces src[start:end] by text.
+type offsetEdit struct {
+	start, end int
+	text       string
+}
+
 // placeEdits diffs base against after and places each changed region on
 // the matching lines of src, which base is a reformatting of.
-func placeEdits(tok *token.File, src, base, after string) ([]analysis.TextEdit, error) {
+func placeEdits(src, base, after string) ([]offsetEdit, error) {
 	srcLines, baseLines, afterLines := splitLines(src), splitLines(base), splitLines(after)
 	// toSrc[i] is the src line that base line i is, or -1.
 	toSrc := make([]int, len(baseLines)+1)
@@ -345,7 +426,7 @@ func placeEdits(tok *token.File, src, base, after string) ([]analysis.TextEdit, 
 		}
 		regions = append(regions, region{h, lo, hi})
 	}
-	var edits []analysis.TextEdit
+	var edits []offsetEdit
 	for _, r := range regions {
 		lo, hi, h := r.lo, r.hi, r.hunk
 		start, end := offsets[lo], offsets[hi]
@@ -361,11 +442,7 @@ func placeEdits(tok *token.File, src, base, after string) ([]analysis.TextEdit, 
 		for s < len(old)-p && s < len(text)-p && old[len(old)-1-s] == text[len(text)-1-s] {
 			s++
 		}
-		edits = append(edits, analysis.TextEdit{
-			Pos:     tok.Pos(start + p),
-			End:     tok.Pos(end - s),
-			NewText: []byte(text[p : len(text)-s]),
-		})
+		edits = append(edits, offsetEdit{start + p, end - s, text[p : len(text)-s]})
 	}
 	if src != base {
 		// Lines were matched by text, not by syntax: check that the
@@ -373,9 +450,9 @@ func placeEdits(tok *token.File, src, base, after string) ([]analysis.TextEdit, 
 		var b strings.Builder
 		last := 0
 		for _, e := range edits {
-			b.WriteString(src[last:tok.Offset(e.Pos)])
-			b.Write(e.NewText)
-			last = tok.Offset(e.End)
+			b.WriteString(src[last:e.start])
+			b.WriteString(e.text)
+			last = e.end
 		}
 		b.WriteString(src[last:])
 		if got, err := format.Source([]byte(b.String())); err != nil || string(got) != strings.ReplaceAll(after, "\r\n", "\n") {
@@ -389,56 +466,79 @@ func placeEdits(tok *token.File, src, base, after string) ([]analysis.TextEdit, 
 // touching the other specs: into the last parenthesized import block (or
 // the last import declaration, which it parenthesizes), after the last
 // non-standard import, or as a new group; or as a new declaration after the
-// package clause when the file imports nothing.
-func (f *File) insertImport(imp newImport) {
+// imports when the file has none to add to.
+func (f *File) insertImport(imp newImport) error {
 	spec := &dst.ImportSpec{Path: &dst.BasicLit{Kind: token.STRING, Value: strconv.Quote(imp.path)}}
 	if imp.name != path.Base(imp.path) {
 		spec.Name = dst.NewIdent(imp.name)
 	}
 	spec.Decs.Before = dst.NewLine
 	spec.Decs.After = dst.NewLine
-	var decl *dst.GenDecl
-	for _, d := range f.dst.Decls {
-		gd, ok := d.(*dst.GenDecl)
+	var decl *ast.GenDecl
+	firstOther := len(f.ast.Decls)
+	for i, d := range f.ast.Decls {
+		gd, ok := d.(*ast.GenDecl)
 		if !ok || gd.Tok != token.IMPORT {
-			continue
+			firstOther = i
+			break
 		}
-		if len(gd.Specs) == 1 && gd.Specs[0].(*dst.ImportSpec).Path.Value == `"C"` {
+		if cgoImport(gd) {
 			continue // the cgo preamble's import must stay alone
 		}
-		if decl == nil || gd.Lparen || !decl.Lparen {
+		if decl == nil || gd.Lparen.IsValid() || !decl.Lparen.IsValid() {
 			decl = gd
 		}
 	}
 	if decl == nil {
-		decl = &dst.GenDecl{Tok: token.IMPORT, Specs: []dst.Spec{spec}}
-		decl.Decs.Before = dst.EmptyLine
-		decl.Decs.After = dst.EmptyLine
-		i := 0
-		for i < len(f.dst.Decls) {
-			if gd, ok := f.dst.Decls[i].(*dst.GenDecl); !ok || gd.Tok != token.IMPORT {
-				break
-			}
-			i++
-		}
-		f.dst.Decls = append(f.dst.Decls[:i], append([]dst.Decl{decl}, f.dst.Decls[i:]...)...)
-		return
+		return f.insertImportDecl(firstOther, spec)
 	}
-	if !decl.Lparen {
-		decl.Lparen = true
-		decl.Specs[0].(*dst.ImportSpec).Decs.Before = dst.NewLine
-		decl.Specs[0].(*dst.ImportSpec).Decs.After = dst.NewLine
+	dd, ok := f.Node(decl).(*dst.GenDecl)
+	if !ok {
+		return cmp.Or(f.failed, errors.New("fixes: import declaration not decorated"))
+	}
+	if !dd.Lparen {
+		dd.Lparen = true
+		dd.Specs[0].(*dst.ImportSpec).Decs.Before = dst.NewLine
+		dd.Specs[0].(*dst.ImportSpec).Decs.After = dst.NewLine
 	}
 	at := -1
-	for i, s := range decl.Specs {
+	for i, s := range dd.Specs {
 		p, _ := strconv.Unquote(s.(*dst.ImportSpec).Path.Value)
 		if elem, _, _ := strings.Cut(p, "/"); strings.Contains(elem, ".") {
 			at = i
 		}
 	}
 	if at < 0 {
-		at = len(decl.Specs) - 1
+		at = len(dd.Specs) - 1
 		spec.Decs.Before = dst.EmptyLine
 	}
-	decl.Specs = append(decl.Specs[:at+1], append([]dst.Spec{spec}, decl.Specs[at+1:]...)...)
+	dd.Specs = slices.Insert(dd.Specs, at+1, dst.Spec(spec))
+	return nil
+}
+
+// insertImportDecl adds a declaration importing spec before declaration
+// i, the first that is not an import declaration.
+func (f *File) insertImportDecl(i int, spec *dst.ImportSpec) error {
+	if i == len(f.ast.Decls) {
+		return errors.New("fixes: nothing but imports in the file")
+	}
+	p, err := f.partOf(i)
+	if err != nil {
+		return err
+	}
+	decl := &dst.GenDecl{Tok: token.IMPORT, Specs: []dst.Spec{spec}}
+	decl.Decs.Before = dst.EmptyLine
+	decl.Decs.After = dst.EmptyLine
+	p.dst.Decls = slices.Insert(p.dst.Decls, i-p.first, dst.Decl(decl))
+	return nil
+}
+
+// cgoImport reports whether d is a lone import of "C", or the blank import
+// of "unsafe" that cgo's translation puts in its place.
+func cgoImport(d *ast.GenDecl) bool {
+	if len(d.Specs) != 1 {
+		return false
+	}
+	spec := d.Specs[0].(*ast.ImportSpec)
+	return spec.Path.Value == `"C"` || (spec.Path.Value == `"unsafe"` && spec.Name != nil && spec.Name.Name == "_" && !d.Lparen.IsValid())
 }

@@ -142,8 +142,9 @@ func callTo(pass *analysis.Pass, f *ast.File, call string) *ast.ExprStmt {
 func deleteStmt(t *testing.T, fx *File, f *ast.File, s ast.Stmt) {
 	t.Helper()
 	target := fx.Node(s)
+	decl := find(f, func(d *ast.FuncDecl) bool { return d.Pos() <= s.Pos() && s.End() <= d.End() })
 	removed := false
-	dst.Inspect(fx.File(), func(n dst.Node) bool {
+	dst.Inspect(fx.Node(decl), func(n dst.Node) bool {
 		if b, ok := n.(*dst.BlockStmt); ok {
 			if i := slices.Index(b.List, target.(dst.Stmt)); i >= 0 {
 				b.List = slices.Delete(b.List, i, i+1)

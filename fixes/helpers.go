@@ -1,6 +1,7 @@
 package fixes
 
 import (
+	"cmp"
 	"errors"
 	"go/ast"
 	"go/parser"
@@ -42,7 +43,7 @@ func (f *File) Delete(st ast.Stmt) error {
 func (f *File) Swap(st ast.Stmt, with dst.Stmt) error {
 	target, ok := f.Node(st).(dst.Stmt)
 	if !ok {
-		return errors.New("fixes: statement not in the decorated file")
+		return cmp.Or(f.failed, errors.New("fixes: statement not in the decorated file"))
 	}
 	*with.Decorations() = *target.Decorations()
 	return f.replace(st, []dst.Stmt{with}, takeAll)
@@ -62,10 +63,14 @@ const (
 func (f *File) replace(st ast.Stmt, with []dst.Stmt, mode comments) error {
 	target, ok := f.Node(st).(dst.Stmt)
 	if !ok {
-		return errors.New("fixes: statement not in the decorated file")
+		return cmp.Or(f.failed, errors.New("fixes: statement not in the decorated file"))
+	}
+	p, err := f.partOf(f.declIndex(st.Pos()))
+	if err != nil {
+		return err
 	}
 	done := false
-	dst.Inspect(f.dst, func(n dst.Node) bool {
+	dst.Inspect(p.dst, func(n dst.Node) bool {
 		if done {
 			return false
 		}

@@ -365,6 +365,9 @@ linters:
 		issues, stderr, _ := lint(t, bin, fixtureFiles(t, perAnalyzer))
 		for _, is := range issues {
 			t.Logf("%s:%d: %s: %s", is.Pos.Filename, is.Pos.Line, is.FromLinter, is.Text)
+			if strings.Contains(is.Text, "(related information)") {
+				t.Errorf("a related position became an issue of its own: %+v", is)
+			}
 		}
 		if !has(issues, "chainlock", "run", lockMsg) || !has(issues, "chainlock", "run2", "lock s.mu is acquired once per middleware of s.after") {
 			t.Errorf("no chainlock issue at Run or RunAfter; issues: %+v\nstderr:\n%s", issues, stderr)

@@ -29,6 +29,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"go/token"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -37,15 +39,67 @@ import (
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/chainlint/chainlint/analyzers/chainlock"
+	suite "github.com/chainlint/chainlint/analyzers"
 	"github.com/chainlint/chainlint/analyzers/chains"
-	"github.com/chainlint/chainlint/analyzers/droprequest"
-	"github.com/chainlint/chainlint/analyzers/skipafter"
 )
 
-// analyzers are the analyzers the plugin exposes.
+// analyzers are the analyzers the plugin exposes: chainlint's, each
+// folding its related positions into its messages (see folding).
 func analyzers() []*analysis.Analyzer {
-	return []*analysis.Analyzer{chainlock.Analyzer, droprequest.Analyzer, skipafter.Analyzer}
+	foldedOnce.Do(func() {
+		for _, a := range suite.All() {
+			folded = append(folded, folding(a))
+		}
+	})
+	return folded
+}
+
+// The folding analyzers are made once, so that the linters that share one
+// (chainlint and chainlock) run it once and register its facts once.
+var (
+	foldedOnce sync.Once
+	folded     []*analysis.Analyzer
+)
+
+// folding returns an analyzer that runs a, with the related positions of
+// each diagnostic written into its message ("...; s.mu released here
+// (chain.go:12:3)") instead of passed on: golangci-lint turns every related
+// position into an issue of its own, so a finding with two related
+// positions would count as three issues, and a //nolint on the finding's
+// line would leave the other two.
+func folding(a *analysis.Analyzer) *analysis.Analyzer {
+	w := &analysis.Analyzer{
+		Name:             a.Name,
+		Doc:              a.Doc,
+		URL:              a.URL,
+		Flags:            a.Flags,
+		RunDespiteErrors: a.RunDespiteErrors,
+		Requires:         a.Requires,
+		ResultType:       a.ResultType,
+		FactTypes:        a.FactTypes,
+	}
+	w.Run = func(pass *analysis.Pass) (any, error) {
+		p := *pass
+		p.Report = func(d analysis.Diagnostic) { pass.Report(foldRelated(pass.Fset, d)) }
+		return a.Run(&p)
+	}
+	return w
+}
+
+// foldRelated moves d's related positions into its message.
+func foldRelated(fset *token.FileSet, d analysis.Diagnostic) analysis.Diagnostic {
+	if len(d.Related) == 0 {
+		return d
+	}
+	var b strings.Builder
+	b.WriteString(d.Message)
+	for _, r := range d.Related {
+		posn := fset.Position(r.Pos)
+		fmt.Fprintf(&b, "; %s (%s:%d:%d)", r.Message, filepath.Base(posn.Filename), posn.Line, posn.Column)
+	}
+	d.Message = b.String()
+	d.Related = nil
+	return d
 }
 
 func init() {

@@ -2,11 +2,13 @@ package golangciplugin
 
 import (
 	"flag"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/skipafter"
@@ -144,5 +146,37 @@ func TestSettingsConflict(t *testing.T) {
 	}
 	if got := flagValueOf(&chains.Analyzer.Flags, "request-types"); got != "a.Req" {
 		t.Errorf("-chains.request-types = %q after the conflict, want a.Req", got)
+	}
+}
+
+// The plugin's analyzers fold related positions into the message, so that
+// golangci-lint counts one issue per finding; the findings are chainlock's
+// own (analysistest matches its want patterns inside the longer messages).
+func TestFoldsRelated(t *testing.T) {
+	var chainlock *analysis.Analyzer
+	for _, a := range analyzers() {
+		if a.Name == "chainlock" {
+			chainlock = a
+		}
+	}
+	testdata, err := filepath.Abs("../analyzers/chainlock/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := analysistest.Run(t, testdata, chainlock, "a")
+	n := 0
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			n++
+			if len(d.Related) > 0 {
+				t.Errorf("%s: %d related positions left: %+v", r.Pass.Fset.Position(d.Pos), len(d.Related), d.Related)
+			}
+			if strings.Contains(d.Message, "is acquired once per middleware") && !strings.Contains(d.Message, " released here (") {
+				t.Errorf("%s: the release is not in the message: %s", r.Pass.Fset.Position(d.Pos), d.Message)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no diagnostics")
 	}
 }

@@ -27,7 +27,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:      Doc,
 	URL:      "https://github.com/chainlint/chainlint#chainlock",
 	Run:      run,
-	Requires: []*analysis.Analyzer{chains.Analyzer, inspect.Analyzer},
+	Requires: []*analysis.Analyzer{chains.Analyzer, inspect.Analyzer, fixes.Analyzer},
 }
 
 // section is the per-iteration critical section around one element call.
@@ -697,7 +697,7 @@ func (c *checker) text(n ast.Node) string {
 
 // fix builds the suggested fix.
 func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.SuggestedFix, error) {
-	f, err := fixes.Decorate(c.pass, l.File)
+	f, err := fixes.Decorate(c.pass, l.File, l.Stmt)
 	if err != nil {
 		return analysis.SuggestedFix{}, err
 	}

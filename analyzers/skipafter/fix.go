@@ -384,7 +384,7 @@ func (fx *fixer) inline() string {
 
 // decorate makes the decorated copy of the file the fix edits.
 func (fx *fixer) decorate() string {
-	f, err := fixes.Decorate(fx.pass, fx.file)
+	f, err := fixes.Decorate(fx.pass, fx.file, fx.sc.Return)
 	if err != nil {
 		return "the file could not be decorated for rewriting"
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/internal/directive"
+	"github.com/chainlint/chainlint/fixes"
 )
 
 // Analyzer reports returns of a short-circuit response that bypass the
@@ -19,7 +20,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "skipafter",
 	Doc:      Doc,
 	URL:      "https://github.com/chainlint/chainlint#skipafter",
-	Requires: []*analysis.Analyzer{chains.Analyzer, inspect.Analyzer},
+	Requires: []*analysis.Analyzer{chains.Analyzer, inspect.Analyzer, fixes.Analyzer},
 	Run:      run,
 }
 

@@ -90,6 +90,9 @@ func fixedTree(t *testing.T) string {
 // and lost the short-circuit response; vet's shadow check, not on by
 // default, sees that).
 func TestFixedCodeVets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go vet; skipped with -short")
+	}
 	dir := fixedTree(t)
 	gotool := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(gotool); err != nil {

@@ -2,11 +2,13 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"flag"
 	"fmt"
 	"go/token"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
@@ -139,15 +141,16 @@ func run(progname string, args []string, all []*analysis.Analyzer, e *env) int {
 	}
 	var o options
 	fs, enabled := newFlagSet(progname, &o, all, e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: %s [flags] packages\nRun '%s help' for the flags and the analyzers.\n", progname, progname)
-	}
+	// The flag package prints the error; the usage line is ours, and -h
+	// prints the whole help once, not the usage line too.
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			printHelp(e.stdout, progname, all, fs, nil)
 			return exitOK
 		}
-		return exitUsage // the flag package has printed the error and usage
+		printUsage(e.stderr, progname)
+		return exitUsage
 	}
 	if printed, err := printVersionFlag(e.stdout, progname, o.version); printed {
 		if err != nil {
@@ -158,11 +161,10 @@ func run(progname string, args []string, all []*analysis.Analyzer, e *env) int {
 	}
 	patterns := fs.Args()
 	if len(patterns) == 0 {
-		fmt.Fprintf(e.stderr, "%[1]s finds locks taken once per middleware, after-chains that drop the request,\n"+
-			"and short-circuit responses that skip the after-chain, in Go middleware chains.\n\n"+
-			"Usage: %[1]s [flags] packages\n\n"+
-			"Run '%[1]s help' for more detail,\n or '%[1]s help name' for details and flags of a specific analyzer.\n", progname)
-		return exitError
+		fmt.Fprintf(e.stderr, "%s finds locks taken once per middleware, after-chains that drop the request,\n"+
+			"and short-circuit responses that skip the after-chain, in Go middleware chains.\n\n", progname)
+		printUsage(e.stderr, progname)
+		return exitUsage
 	}
 	if len(patterns) == 1 && patterns[0] == "version" {
 		printVersion(e.stdout, progname)
@@ -171,7 +173,7 @@ func run(progname string, args []string, all []*analysis.Analyzer, e *env) int {
 	if patterns[0] == "help" {
 		if err := printHelp(e.stdout, progname, all, fs, patterns[1:]); err != nil {
 			fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
-			return exitError
+			return exitUsage
 		}
 		return exitOK
 	}
@@ -235,6 +237,10 @@ func rerunLine(progname string, args []string) string {
 		words = append(words, a)
 	}
 	return strings.Join(words, " ")
+}
+
+func printUsage(w io.Writer, progname string) {
+	fmt.Fprintf(w, "usage: %[1]s [flags] packages\nRun '%[1]s help' for the flags and the analyzers, '%[1]s help NAME' for one analyzer.\n", progname)
 }
 
 // chooseDriver reports whether to run go vet (the default) rather than
@@ -472,7 +478,7 @@ func analyze(progname string, patterns []string, selected []*analysis.Analyzer, 
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err == nil && len(pkgs) == 0 {
-		err = fmt.Errorf("%s matched no packages", strings.Join(patterns, " "))
+		err = errors.New(noPackages(patterns))
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: %v\n", progname, err)
@@ -634,11 +640,16 @@ func report(progname string, findings []*finding, selected []*analysis.Analyzer,
 			*exit = max(*exit, exitError)
 		}
 	default:
-		printText(e.stderr, findings, o.context)
+		printText(e.stderr, findings, o.context, e.dir)
 		if len(findings) > 0 && *exit == exitOK {
 			*exit = exitFindings
 		}
 	}
+}
+
+// noPackages says that patterns matched no packages, in chainlint's words.
+func noPackages(patterns []string) string {
+	return fmt.Sprintf("no Go packages match %s (run chainlint in a module's directory, with patterns such as ./...)", strings.Join(patterns, " "))
 }
 
 // printLoadErrors prints each package and module error once and returns
@@ -671,11 +682,19 @@ func printLoadErrors(pkgs []*packages.Package, w io.Writer) []string {
 // printText prints findings as the x/tools checker does ("posn: message",
 // related positions indented below), with the analyzer's name appended so
 // that the reader knows what to write in a //chainlint:ignore directive.
-func printText(w io.Writer, findings []*finding, contextLines int) {
+// File names are relative to dir (or the working directory) when they lie
+// under it, as go vet prints them.
+func printText(w io.Writer, findings []*finding, contextLines int, dir string) {
 	var buf strings.Builder
 	files := make(map[string][]string)
+	base, err := filepath.Abs(dir)
+	if err != nil {
+		base = ""
+	}
 	show := func(posn, endp token.Position, msg string) {
-		fmt.Fprintf(&buf, "%s: %s\n", posn, msg)
+		short := posn
+		short.Filename = shortPath(base, posn.Filename)
+		fmt.Fprintf(&buf, "%s: %s\n", short, msg)
 		if contextLines < 0 || !posn.IsValid() {
 			return
 		}
@@ -701,6 +720,18 @@ func printText(w io.Writer, findings []*finding, contextLines int) {
 		}
 	}
 	io.WriteString(w, buf.String())
+}
+
+// shortPath returns path relative to base when that is shorter and does
+// not leave base (the go command's rule), else path.
+func shortPath(base, path string) string {
+	if base == "" || !filepath.IsAbs(path) {
+		return path
+	}
+	if rel, err := filepath.Rel(base, path); err == nil && len(rel) < len(path) && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return rel
+	}
+	return path
 }
 
 func printTiming(w io.Writer, graph *checker.Graph, wall time.Duration) {

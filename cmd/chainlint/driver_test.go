@@ -311,14 +311,42 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-json", "-sarif", "./..."}, exitUsage, "conflicting output formats"},
 		{[]string{"./...", "-fix"}, exitUsage, "flags must come first"},
 		{[]string{"-debug=z", "./..."}, exitUsage, "-debug: unknown flags"},
-		{[]string{}, exitError, "Usage: chainlint [flags] packages"},
+		{[]string{}, exitUsage, "usage: chainlint [flags] packages"},
 		{[]string{"./nosuchdir/..."}, exitError, "nosuchdir"},
-		{[]string{"help", "nosuch"}, exitError, `no analyzer named "nosuch"`},
+		{[]string{"help", "nosuch"}, exitUsage, `no analyzer named "nosuch"`},
 	} {
 		r := runIn(t, dir, tc.args...)
 		if r.code != tc.code || !strings.Contains(r.stderr, tc.msg) {
 			t.Errorf("chainlint %s: exit %d, stderr:\n%s\nwant exit %d and %q", strings.Join(tc.args, " "), r.code, r.stderr, tc.code, tc.msg)
 		}
+	}
+}
+
+// -h prints the help once, on stdout, and nothing else.
+func TestDashH(t *testing.T) {
+	r := runIn(t, "", "-h")
+	if r.code != exitOK || r.stderr != "" || strings.Count(r.stdout, "Usage:") != 1 || strings.Contains(r.stdout, "usage:") {
+		t.Errorf("-h: exit %d, stdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// An empty module: chainlint's own words, exit 1, with either driver.
+func TestNoPackages(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"go.mod": goMod})
+	r := runIn(t, dir, "./...")
+	if r.code != exitError || !strings.Contains(r.stderr, "chainlint: no Go packages match ./...") {
+		t.Errorf("chainlint ./... in an empty module: exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// Findings name files relative to the working directory, as go vet does.
+func TestRelativePaths(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, oldModule)
+	r := runIn(t, dir, "./...")
+	if r.code != exitFindings || !strings.Contains(r.stderr, "\na/a.go:") && !strings.HasPrefix(r.stderr, "a/a.go:") || strings.Contains(r.stderr, dir) {
+		t.Errorf("chainlint ./...: exit %d, want findings in a/a.go relative to the module:\n%s", r.code, r.stderr)
 	}
 }
 

@@ -78,7 +78,7 @@ func TestFixModuleEndToEnd(t *testing.T) {
 		if r := runCmd(t, dir, "go", "build", "-mod=readonly", "./..."); r.code != 0 {
 			t.Errorf("go build -mod=readonly after -fix: exit %d:\n%s", r.code, r.stderr)
 		}
-		checkFixedModule(t, dir, bin, runCmd)
+		checkFixedModule(t, dir, bin, func(t *testing.T, dir, name string, args ...string) cmdResult { return runCmd(t, dir, name, args...) })
 	})
 
 	t.Run("go 1.22", func(t *testing.T) {

@@ -74,6 +74,18 @@ func fileInfos(pkgs []*packages.Package) map[string]*fileInfo {
 				info.goMod = p.Module.GoMod
 			}
 		}
+		// The user's files that cgo translated (p.Syntax holds the
+		// translations; fixes edit the originals).
+		for _, name := range p.GoFiles {
+			if infos[name] == nil {
+				if info, err := diskFileInfo(name, p.Module != nil && p.Module.Main && within(p.Module.Dir, name)); err == nil {
+					if info.inMain {
+						info.goMod = p.Module.GoMod
+					}
+					infos[name] = info
+				}
+			}
+		}
 	})
 	return infos
 }

@@ -119,6 +119,10 @@ func vetAnalyze(progname string, patterns, flags []string, selected []*analysis.
 	// package's; the exit status says whether there were any.
 	var errorTexts, broken []string
 	loadErrors := 0
+	if runErr != nil && onlyNoPackages(stderr.String()) {
+		fmt.Fprintf(e.stderr, "%s: %s\n", progname, noPackages(patterns))
+		return exitError
+	}
 	if runErr != nil {
 		loadErrors++
 		exitAtLeast(exitError)
@@ -197,7 +201,7 @@ func vetAnalyze(progname string, patterns, flags []string, selected []*analysis.
 			// go commands before Go 1.26 print vet tools' JSON on stderr.
 			fmt.Fprintf(e.stderr, "%s: go vet -json printed no JSON on its standard output (a go command older than Go 1.26?); use Go 1.26 or later, or -driver=load\n", progname)
 		} else {
-			fmt.Fprintf(e.stderr, "%s: %s matched no packages\n", progname, strings.Join(patterns, " "))
+			fmt.Fprintf(e.stderr, "%s: %s\n", progname, noPackages(patterns))
 		}
 		return exitError
 	}
@@ -383,23 +387,52 @@ func listFileInfos(patterns []string, o *options, e *env) (map[string]*fileInfo,
 				if infos[name] != nil {
 					continue
 				}
-				info := &fileInfo{inMain: main && within(p.Module.Dir, name)}
-				if info.inMain {
+				info, err := diskFileInfo(name, main && within(p.Module.Dir, name))
+				if err == nil && info.inMain {
 					info.goMod = p.Module.GoMod
 				}
-				infos[name] = info
-				if !info.inMain {
-					continue // never edited: its size and header do not matter
-				}
-				fi, err := os.Stat(name)
 				if err != nil {
 					return nil, err
 				}
-				info.size = int(fi.Size())
-				f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.PackageClauseOnly|parser.ParseComments)
-				info.generated = err == nil && ast.IsGenerated(f)
+				infos[name] = info
 			}
 		}
 	}
 	return infos, nil
+}
+
+// diskFileInfo describes a Go file from the file system: a file the
+// analysis did not parse itself (go vet's, or the user's file that cgo
+// translated). A file outside the main module is never edited, so its size
+// and header do not matter.
+func diskFileInfo(name string, inMain bool) (*fileInfo, error) {
+	info := &fileInfo{inMain: inMain}
+	if !inMain {
+		return info, nil
+	}
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	info.size = int(fi.Size())
+	f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.PackageClauseOnly|parser.ParseComments)
+	info.generated = err == nil && ast.IsGenerated(f)
+	return info, nil
+}
+
+// onlyNoPackages reports whether go vet's stderr says nothing but that the
+// patterns matched no packages ("no packages to vet", and go's warning per
+// pattern).
+func onlyNoPackages(stderr string) bool {
+	said := false
+	for _, line := range strings.Split(stderr, "\n") {
+		switch {
+		case line == "no packages to vet":
+			said = true
+		case line == "", strings.HasPrefix(line, "go: warning: ") && strings.HasSuffix(line, "matched no packages"):
+		default:
+			return false
+		}
+	}
+	return said
 }

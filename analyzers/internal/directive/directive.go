@@ -35,12 +35,16 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/chainlint/chainlint/fixes"
 )
 
 // Prefix starts a suppression comment.
 const Prefix = "//chainlint:ignore"
 
-// Names are the analyzers a directive may name.
+// Names are the analyzers a directive may name: those of analyzers.All
+// (which imports the analyzers, which import this package; a test there
+// keeps the two in step).
 var Names = []string{"chainlock", "droprequest", "skipafter"}
 
 // defaultOwner reports directives that name no analyzer and are near no
@@ -101,7 +105,26 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 			return
 		}
 	}
-	r.pass.Report(d)
+	r.pass.Report(translateFixes(r.pass, d))
+}
+
+// translateFixes moves the edits of d's fixes out of cgo's translation of
+// a file into the user's file (fixes.Translate); when one cannot be moved,
+// d keeps no fix and its message says why.
+func translateFixes(pass *analysis.Pass, d analysis.Diagnostic) analysis.Diagnostic {
+	var moved []analysis.SuggestedFix
+	for _, sf := range d.SuggestedFixes {
+		edits, err := fixes.Translate(pass, sf.TextEdits)
+		if err != nil {
+			d.Message += "; no fix offered: " + strings.TrimPrefix(err.Error(), "fixes: ")
+			d.SuggestedFixes = nil
+			return d
+		}
+		sf.TextEdits = edits
+		moved = append(moved, sf)
+	}
+	d.SuggestedFixes = moved
+	return d
 }
 
 // Generated reports whether pos lies in a generated file; analyzers use it
