@@ -1,0 +1,201 @@
+package droprequest
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/chainlint/chainlint/fixes"
+)
+
+// unreplaceable says why arg cannot simply be replaced: it calls a
+// function (the call would be lost), or it is the last use of a local
+// variable whose declaration cannot go with it (an unused variable does not
+// compile). When the declaration can go (a statement of its own line whose
+// value has no effect), the edits deleting it are returned.
+func (c *checker) unreplaceable(fn ast.Node, arg ast.Expr) (string, []analysis.TextEdit) {
+	info := c.pass.TypesInfo
+	why := ""
+	ast.Inspect(arg, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || why != "" {
+			return why == ""
+		}
+		if tv, ok := info.Types[call.Fun]; ok && tv.IsType() {
+			return true // a conversion
+		}
+		if b, ok := typeutil.Callee(info, call).(*types.Builtin); ok && b.Name() == "new" {
+			return true
+		}
+		why = "replacing " + types.ExprString(arg) + " would drop the call " + types.ExprString(call.Fun)
+		return false
+	})
+	if why != "" {
+		return why, nil
+	}
+	id, ok := ast.Unparen(arg).(*ast.Ident)
+	if !ok {
+		return "", nil
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok || v.IsField() || v.Pkg() != c.pass.Pkg || v.Parent() == v.Pkg().Scope() || !within(v.Pos(), fn) {
+		return "", nil // a package-level variable, or one of an enclosing function
+	}
+	var ft *ast.FuncType
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		ft = fn.Type
+	case *ast.FuncLit:
+		ft = fn.Type
+	}
+	if ft != nil && ft.Params != nil {
+		for _, fld := range ft.Params.List {
+			for _, n := range fld.Names {
+				if info.Defs[n] == v {
+					return "", nil // parameters may go unused
+				}
+			}
+		}
+	}
+	uses := 0
+	for other, obj := range info.Uses {
+		if obj == v && other != id {
+			uses++
+		}
+	}
+	if uses >= c.replaced[v] {
+		return "", nil // used elsewhere, by code no fix replaces
+	}
+	// Every use of v is an argument some diagnostic replaces: each of
+	// their fixes replaces them all and deletes the declaration (identical
+	// edit sets, applied once when several fixes are).
+	var extra []analysis.TextEdit
+	if c.replaced[v] > 1 {
+		g := c.group[v]
+		if len(g) != c.replaced[v] {
+			return "replacing " + id.Name + " here and in its other after-chain calls would leave it unused", nil
+		}
+		for _, e := range g {
+			if e.Pos != id.Pos() {
+				extra = append(extra, e)
+			}
+		}
+	}
+	if edits := c.deleteDecl(fn, v); edits != nil {
+		return "", append(extra, edits...)
+	}
+	return "replacing " + id.Name + " would leave it unused", nil
+}
+
+func within(pos token.Pos, n ast.Node) bool { return n.Pos() <= pos && pos < n.End() }
+
+// deleteDecl returns the edit deleting the declaration of v, when it is a
+// statement alone on its line ("v := x", "var v T", "var v = x") whose
+// value has no effect (a variable, a constant, nil, &T{} or new(T)), and v
+// is assigned nowhere else.
+func (c *checker) deleteDecl(fn ast.Node, v *types.Var) []analysis.TextEdit {
+	info := c.pass.TypesInfo
+	var stmt ast.Stmt
+	var value ast.Expr
+	assigns := 0
+	ast.Inspect(fn, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if id, ok := ast.Unparen(l).(*ast.Ident); ok && (info.Defs[id] == v || info.Uses[id] == v) {
+					assigns++
+					if info.Defs[id] == v && len(n.Lhs) == 1 && len(n.Rhs) == 1 {
+						stmt, value = n, n.Rhs[0]
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			gd, ok := n.Decl.(*ast.GenDecl)
+			if !ok || len(gd.Specs) != 1 || gd.Lparen.IsValid() {
+				return true
+			}
+			if vs, ok := gd.Specs[0].(*ast.ValueSpec); ok && len(vs.Names) == 1 && info.Defs[vs.Names[0]] == v && len(vs.Values) <= 1 {
+				assigns++
+				stmt = n
+				if len(vs.Values) == 1 {
+					value = vs.Values[0]
+				}
+			}
+		case *ast.IncDecStmt:
+			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && info.Uses[id] == v {
+				assigns += 2
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok && (info.Defs[id] == v || info.Uses[id] == v) {
+					assigns += 2
+				}
+			}
+		case *ast.UnaryExpr:
+			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND && info.Uses[id] == v {
+				assigns += 2
+			}
+		}
+		return true
+	})
+	if stmt == nil || assigns != 1 || (value != nil && !pure(info, value)) {
+		return nil
+	}
+	tf := c.pass.Fset.File(stmt.Pos())
+	if tf == nil {
+		return nil
+	}
+	src, err := fixes.Source(c.pass, tf)
+	if err != nil {
+		return nil
+	}
+	line := tf.Line(stmt.Pos())
+	if tf.Line(stmt.End()) != line {
+		return nil
+	}
+	start := tf.LineStart(line)
+	end := token.Pos(tf.Base() + tf.Size())
+	if line < tf.LineCount() {
+		end = tf.LineStart(line + 1)
+	}
+	off := func(p token.Pos) int { return tf.Offset(p) }
+	if strings.TrimSpace(string(src[off(start):off(stmt.Pos())])) != "" ||
+		strings.TrimSpace(string(src[off(stmt.End()):off(end)])) != "" {
+		return nil // shares its line with other code or a comment
+	}
+	return []analysis.TextEdit{{Pos: start, End: end}}
+}
+
+// pure reports whether evaluating e has no effect and cannot panic.
+func pure(info *types.Info, e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident, *ast.BasicLit:
+		return true
+	case *ast.UnaryExpr:
+		if cl, ok := ast.Unparen(e.X).(*ast.CompositeLit); ok && e.Op == token.AND {
+			return pure(info, cl)
+		}
+	case *ast.CompositeLit:
+		for _, el := range e.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				el = kv.Value
+			}
+			if !pure(info, el) {
+				return false
+			}
+		}
+		return true
+	case *ast.CallExpr:
+		if tv, ok := info.Types[e.Fun]; ok && tv.IsType() && len(e.Args) == 1 {
+			return pure(info, e.Args[0]) // a conversion
+		}
+		if b, ok := typeutil.Callee(info, e).(*types.Builtin); ok && b.Name() == "new" {
+			return true
+		}
+	}
+	return false
+}
