@@ -159,6 +159,9 @@ func (c *checker) judgeFunc(fn ast.Node) {
 	}
 	fd, _ := fn.(*ast.FuncDecl)
 	for _, ac := range acs {
+		if cv := flow.JudgeContext(ac); cv.Kind == reqflow.ArgStale {
+			c.reports = append(c.reports, pending{fn, ac, cv, "context"})
+		}
 		if ac.ReqArg < 0 {
 			c.checkDropperCall(flow, ac)
 			if fd != nil {
@@ -184,9 +187,6 @@ func (c *checker) judgeFunc(fn ast.Node) {
 			c.reports = append(c.reports, pending{fn, ac, v, ""})
 		case reqflow.ArgStale:
 			c.reports = append(c.reports, pending{fn, ac, v, "request"})
-		}
-		if cv := flow.JudgeContext(ac); cv.Kind == reqflow.ArgStale {
-			c.reports = append(c.reports, pending{fn, ac, cv, "context"})
 		}
 	}
 }
@@ -296,8 +296,30 @@ func (c *checker) reportFabricated(fn ast.Node, ac *reqflow.AfterCall, v *reqflo
 // reportStale reports a request (or context) from before a rewrite that
 // the current one went through.
 func (c *checker) reportStale(fn ast.Node, ac *reqflow.AfterCall, v *reqflow.Verdict, noun string) {
+	if v.Branch != "" {
+		c.reportBranch(ac, v, noun)
+		return
+	}
 	msg := fmt.Sprintf("%s gets the stale %s %s, from before %s", ac.Name, noun, v.ArgText, v.Step)
 	c.reportReplace(fn, ac, v, msg)
+}
+
+// reportBranch reports a request (or context) that went through rewrites
+// of its own but missed one the current request went through. No single
+// value carries both, so there is no fix.
+func (c *checker) reportBranch(ac *reqflow.AfterCall, v *reqflow.Verdict, noun string) {
+	d := analysis.Diagnostic{Pos: v.Arg.Pos(), End: v.Arg.End()}
+	l := v.Latest
+	cur := l.Describe()
+	if l.Pos.IsValid() {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.Pos, Message: "the current " + noun + " comes from here"})
+	}
+	if l.HandlerPos.IsValid() {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.HandlerPos, Message: "the handler receives it here"})
+	}
+	d.Message = fmt.Sprintf("%s gets the stale %s %s, which misses %s: the current one is %s; no fix: %s went through %s instead, and passing the current %s would drop what that added",
+		ac.Name, noun, v.ArgText, v.Step, cur, v.ArgText, v.Branch, noun)
+	c.r.Report(d)
 }
 
 // reportReplace finishes the message with the request to pass and offers

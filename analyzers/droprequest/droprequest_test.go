@@ -15,8 +15,11 @@ import (
 	"github.com/chainlint/chainlint/analyzers/droprequest"
 )
 
+// pkgs are the testdata packages run with the default flags.
+var pkgs = []string{"a", "lib", "b", "httpx", "c", "v", "flow"}
+
 func TestAnalyzer(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, "a", "lib", "b", "httpx", "c", "v")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, pkgs...)
 }
 
 // recorder is an analysistest.Testing that keeps the errors to itself: the
@@ -33,7 +36,6 @@ var wantComment = regexp.MustCompile(`\s*// want .*$`)
 // and runs the analyzer again: what is left is exactly the findings that
 // had no fix, and none of them has one now.
 func TestIdempotent(t *testing.T) {
-	pkgs := []string{"a", "lib", "b", "httpx", "c", "v"}
 	src := filepath.Join(analysistest.TestData(), "src")
 	noFix := map[string]int{}
 	for _, res := range analysistest.Run(&recorder{}, analysistest.TestData(), droprequest.Analyzer, pkgs...) {

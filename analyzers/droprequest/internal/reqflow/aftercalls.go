@@ -2,7 +2,9 @@ package reqflow
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -53,12 +55,17 @@ func ctxParam(sig *types.Signature) int {
 // AfterCalls returns the after-calls in the body of fn (a *ast.FuncDecl or
 // *ast.FuncLit; calls in nested function literals are not included), in
 // source order.
+//
+// The request parameter of an after-middleware is decided by flow first:
+// a parameter whose type is that of a value fn hands to its handler or
+// threads through a before-chain (see [flowTypes]), whatever the type is
+// called; the configured request types are hints where no such value is in
+// reach.
 func AfterCalls(m *chains.Model, fn ast.Node) []*AfterCall {
 	body := chains.FuncBody(fn)
 	if body == nil {
 		return nil
 	}
-	var out []*AfterCall
 	elem := map[*ast.CallExpr]*chains.Loop{}
 	for _, l := range m.Loops {
 		if l.Func != fn || l.Role != chains.After {
@@ -72,65 +79,98 @@ func AfterCalls(m *chains.Model, fn ast.Node) []*AfterCall {
 	if fd, ok := fn.(*ast.FuncDecl); ok {
 		self, _ = m.Pass.TypesInfo.Defs[fd.Name].(*types.Func)
 	}
-	info := m.Pass.TypesInfo
-	ast.Inspect(body, func(n ast.Node) bool {
-		if _, ok := n.(*ast.FuncLit); ok {
-			return false
-		}
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
+	flow := flowTypes(m, fn, elem)
+	var out []*AfterCall
+	inspectOwn(body, func(call *ast.CallExpr) {
+		var ac *AfterCall
 		if l := elem[call]; l != nil {
-			sig := chains.CalledSig(info, call)
-			if i := afterRequestParam(m, sig); i >= 0 && i < len(call.Args) {
-				ac := &AfterCall{Call: call, Loop: l, ReqArg: i, CtxArg: ctxParam(sig),
-					ReqType: sig.Params().At(i).Type(), Name: "the after-chain " + l.ChainName}
-				if ac.CtxArg >= len(call.Args) {
-					ac.CtxArg = -1
-				}
-				out = append(out, ac)
-			}
-			return true
+			ac = elemAfterCall(m, call, l, flow)
+		} else {
+			ac = runnerAfterCall(m, call, self, flow)
 		}
-		callee, _ := typeutil.Callee(info, call).(*types.Func)
-		if callee == nil || callee.Origin() == self {
-			return true
+		if ac != nil {
+			out = append(out, ac)
 		}
-		rc, ok := m.RunsChainFact(callee)
-		if !ok || !rc.After || rc.Before {
-			return true
-		}
-		ac := &AfterCall{Call: call, Callee: callee.Origin(), ReqArg: -1, CtxArg: -1, Name: chains.ExprName(call.Fun)}
-		if rc.ReqParam >= 0 {
-			sig := callee.Signature()
-			shift := 0
-			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-				if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
-					shift = 1 // T.M(recv, args...)
-				}
-			}
-			if i := ctxParam(sig); i >= 0 && i+shift < len(call.Args) {
-				ac.CtxArg = i + shift
-			}
-			if rc.ReqParam >= sig.Params().Len() || (sig.Variadic() && rc.ReqParam == sig.Params().Len()-1) {
-				return true
-			}
-			ac.ReqType = sig.Params().At(rc.ReqParam).Type()
-			ac.ReqArg = rc.ReqParam + shift
-			if ac.ReqArg >= len(call.Args) {
-				return true
-			}
-		}
-		out = append(out, ac)
-		return true
 	})
 	return out
 }
 
-// afterRequestParam returns the index of sig's first request parameter when sig
-// also takes a response, or -1.
-func afterRequestParam(m *chains.Model, sig *types.Signature) int {
+// inspectOwn calls visit for each call of body outside function literals.
+func inspectOwn(body *ast.BlockStmt, visit func(*ast.CallExpr)) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			visit(n)
+		}
+		return true
+	})
+}
+
+// elemAfterCall returns the after-call of an element call of the
+// after-chain l, or nil when its middlewares take no request.
+func elemAfterCall(m *chains.Model, call *ast.CallExpr, l *chains.Loop, flow []types.Type) *AfterCall {
+	sig := chains.CalledSig(m.Pass.TypesInfo, call)
+	i := afterRequestParam(m, sig, flow)
+	if i < 0 || i >= len(call.Args) {
+		return nil
+	}
+	ac := &AfterCall{Call: call, Loop: l, ReqArg: i, CtxArg: ctxParam(sig),
+		ReqType: sig.Params().At(i).Type(), Name: "the after-chain " + l.ChainName}
+	if ac.CtxArg >= len(call.Args) {
+		ac.CtxArg = -1
+	}
+	return ac
+}
+
+// runnerAfterCall returns the after-call of a call of a function that runs
+// an after-chain and no before-chain (by its RunsChain fact), or nil. Its
+// request parameter is the one the fact names, else the first parameter
+// of a flow type; its context parameter the first context.Context.
+func runnerAfterCall(m *chains.Model, call *ast.CallExpr, self *types.Func, flow []types.Type) *AfterCall {
+	info := m.Pass.TypesInfo
+	callee := staticCallee(m, call)
+	if callee == nil || callee.Origin() == self {
+		return nil
+	}
+	rc, ok := m.RunsChainFact(callee)
+	if !ok || !rc.After || rc.Before {
+		return nil
+	}
+	ac := &AfterCall{Call: call, Callee: callee.Origin(), ReqArg: -1, CtxArg: -1, Name: chains.ExprName(call.Fun)}
+	sig := callee.Signature()
+	if at := chains.CalledSig(info, call); at != nil && at.Recv() == nil && sig.Params().Len() == at.Params().Len() {
+		sig = at // the parameter types as the caller sees them (type arguments substituted)
+	}
+	shift := 0
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
+			shift = 1 // T.M(recv, args...)
+		}
+	}
+	if i := ctxParam(sig); i >= 0 && i+shift < len(call.Args) {
+		ac.CtxArg = i + shift
+	}
+	req := rc.ReqParam
+	if req < 0 {
+		req = flowParam(m, sig, flow)
+	}
+	if req < 0 {
+		return ac
+	}
+	if req >= sig.Params().Len() || (sig.Variadic() && req == sig.Params().Len()-1) || req+shift >= len(call.Args) {
+		return nil
+	}
+	ac.ReqType = sig.Params().At(req).Type()
+	ac.ReqArg = req + shift
+	return ac
+}
+
+// afterRequestParam returns the index of sig's request parameter when sig
+// also takes a response, or -1: the first parameter of a flow type, else
+// the first of a configured request type.
+func afterRequestParam(m *chains.Model, sig *types.Signature, flow []types.Type) int {
 	if sig == nil {
 		return -1
 	}
@@ -142,8 +182,142 @@ func afterRequestParam(m *chains.Model, sig *types.Signature) int {
 		}
 		resp = resp || m.IsResponse(t)
 	}
+	if i := flowParam(m, sig, flow); i >= 0 {
+		req = i
+	}
 	if !resp || (sig.Variadic() && req == sig.Params().Len()-1) {
 		return -1
 	}
 	return req
+}
+
+// flowParam returns the index of sig's first parameter whose type is one
+// of flow, or -1.
+func flowParam(m *chains.Model, sig *types.Signature, flow []types.Type) int {
+	for i := 0; i < sig.Params().Len(); i++ {
+		t := sig.Params().At(i).Type()
+		if requestLike(m, t) && slices.ContainsFunc(flow, func(x types.Type) bool { return types.Identical(x, t) }) {
+			return i
+		}
+	}
+	return -1
+}
+
+// requestLike reports whether values of type t may be a request: not a
+// response, a basic type, a func or an empty interface. (A context.Context
+// is judged on its own, as the context argument.)
+func requestLike(m *chains.Model, t types.Type) bool {
+	if t == nil || m.IsResponse(t) || isContext(t) {
+		return false
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic, *types.Signature:
+		return false
+	case *types.Interface:
+		return !u.Empty() || isTypeParam(t)
+	}
+	return true
+}
+
+func isTypeParam(t types.Type) bool {
+	_, ok := types.Unalias(t).(*types.TypeParam)
+	return ok
+}
+
+// flowTypes returns the types of the values fn treats as its request, by
+// what it does with them: the arguments of its handler calls (calls, other
+// than after-chain element calls, that take or return a response), and
+// the types its other chain loops thread (an element taking and returning
+// a T: req = m(req)).
+func flowTypes(m *chains.Model, fn ast.Node, afterElem map[*ast.CallExpr]*chains.Loop) []types.Type {
+	info := m.Pass.TypesInfo
+	var out []types.Type
+	add := func(t types.Type) {
+		if requestLike(m, t) && !slices.ContainsFunc(out, func(x types.Type) bool { return types.Identical(x, t) }) {
+			out = append(out, t)
+		}
+	}
+	inspectOwn(chains.FuncBody(fn), func(call *ast.CallExpr) {
+		sig := chains.CalledSig(info, call)
+		if sig == nil || afterElem[call] != nil {
+			return
+		}
+		if tv, ok := info.Types[call.Fun]; ok && tv.IsType() {
+			return // a conversion
+		}
+		resp := false
+		for v := range sig.Results().Variables() {
+			resp = resp || m.IsResponse(v.Type())
+		}
+		for _, a := range call.Args {
+			resp = resp || m.IsResponse(info.TypeOf(a))
+		}
+		if !resp {
+			return
+		}
+		for _, a := range call.Args {
+			add(info.TypeOf(a))
+		}
+	})
+	for _, l := range m.Loops {
+		if l.Func != fn || l.Role == chains.After || l.Sig == nil {
+			continue
+		}
+		for p := range l.Sig.Params().Variables() {
+			for r := range l.Sig.Results().Variables() {
+				if types.Identical(p.Type(), r.Type()) {
+					add(p.Type())
+				}
+			}
+		}
+	}
+	return out
+}
+
+// staticCallee returns the function call calls: a function or method, or
+// the function a package-level variable of this package is initialized
+// to and never reassigned (var forward = runtime.ForwardResponse, as
+// generated code has it); nil otherwise.
+func staticCallee(m *chains.Model, call *ast.CallExpr) *types.Func {
+	info := m.Pass.TypesInfo
+	switch c := typeutil.Callee(info, call).(type) {
+	case *types.Func:
+		return c
+	case *types.Var:
+		if c.Pkg() == m.Pass.Pkg && c.Parent() == c.Pkg().Scope() {
+			return varFunc(m, c)
+		}
+	}
+	return nil
+}
+
+// varFunc returns the function the package-level variable v is
+// initialized to, when no statement assigns v or takes its address.
+func varFunc(m *chains.Model, v *types.Var) *types.Func {
+	info := m.Pass.TypesInfo
+	var init *types.Func
+	reassigned := false
+	for _, file := range m.Pass.Files {
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.ValueSpec:
+				for i, id := range n.Names {
+					if info.Defs[id] == v && i < len(n.Values) && len(n.Values) == len(n.Names) {
+						init, _ = typeutil.Callee(info, &ast.CallExpr{Fun: n.Values[i]}).(*types.Func)
+					}
+				}
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					reassigned = reassigned || chains.IdentVar(info, ast.Unparen(l)) == v
+				}
+			case *ast.UnaryExpr:
+				reassigned = reassigned || n.Op == token.AND && chains.IdentVar(info, ast.Unparen(n.X)) == v
+			}
+			return !reassigned
+		})
+	}
+	if reassigned {
+		return nil
+	}
+	return init
 }

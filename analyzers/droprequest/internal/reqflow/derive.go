@@ -166,8 +166,8 @@ func (f *Flow) producer(v ssa.Value, t types.Type) *ast.CallExpr {
 // element call of a before-chain, else the called expression.
 func (f *Flow) callName(c *ast.CallExpr) string {
 	for _, l := range f.m.Loops {
-		if l.Role != chains.Before {
-			continue
+		if l.Role == chains.After {
+			continue // a loop feeding the request to the handler is a before-chain, whatever its element is called
 		}
 		for _, ec := range l.Calls {
 			if ec.Call == c {
@@ -176,4 +176,47 @@ func (f *Flow) callName(c *ast.CallExpr) string {
 		}
 	}
 	return chains.ExprName(c.Fun)
+}
+
+// branchesOff reports whether from and to both derive from an older
+// request, neither from the other: from missed the rewrites on the way to
+// to. It names the first rewrite on the way to to (step) and on the way
+// to from (branch).
+func (f *Flow) branchesOff(from, to ssa.Value, t types.Type) (step, branch string, ok bool) {
+	if _, back := f.derivesTo(to, from, t); back {
+		return "", "", false
+	}
+	for _, x := range f.ancestors(to, t) {
+		if s, ok := f.derivesTo(x, from, t); ok {
+			step, _ = f.derivesTo(x, to, t)
+			return step, s, true
+		}
+	}
+	return "", "", false
+}
+
+// ancestors returns the values v derives from, nearest first.
+func (f *Flow) ancestors(v ssa.Value, t types.Type) []ssa.Value {
+	e := f.edges(t)
+	pred := map[ssa.Value][]ssa.Value{}
+	for from, tos := range e {
+		for _, to := range tos {
+			pred[to] = append(pred[to], from)
+		}
+	}
+	seen := map[ssa.Value]bool{v: true}
+	var out []ssa.Value
+	queue := []ssa.Value{v}
+	for len(queue) > 0 {
+		x := queue[0]
+		queue = queue[1:]
+		for _, p := range pred[x] {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+				queue = append(queue, p)
+			}
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -136,9 +137,7 @@ func load(fv *ssa.FreeVar) ssa.Value {
 }
 
 // handlerRequest returns the request of type t that the nearest handler
-// call dominating in received: a call, other than an after-call, that
-// takes a request of type t (not a made-up one) and takes or returns a
-// response, and does not itself return a request of type t.
+// call dominating in received (see [Flow.handlerArg]).
 func (f *Flow) handlerRequest(in ssa.Instruction, t types.Type) *Latest {
 	var best *ssa.Call
 	var bestArg ssa.Value
@@ -151,11 +150,7 @@ func (f *Flow) handlerRequest(in ssa.Instruction, t types.Type) *Latest {
 			if !ok || ssa.Instruction(call) == in || !f.instrDominates(call, in) {
 				continue
 			}
-			ce := f.calls[call.Call.Pos()]
-			if ce == nil || f.after[ce] != nil {
-				continue
-			}
-			arg, ok := f.handlerArg(call, t)
+			arg, ok := f.handlerArg(call, t, in)
 			if !ok {
 				continue
 			}
@@ -174,9 +169,35 @@ func (f *Flow) handlerRequest(in ssa.Instruction, t types.Type) *Latest {
 	return l
 }
 
-func (f *Flow) handlerArg(call *ssa.Call, t types.Type) (ssa.Value, bool) {
-	c := &call.Call
-	var resp bool
+// handlerGot reports whether a handler call of the function received v
+// as its request of type t for the after-call in: one that dominates in,
+// or whose response in gets (on some path).
+func (f *Flow) handlerGot(v ssa.Value, t types.Type, in ssa.Instruction) bool {
+	for _, b := range f.fn.Blocks {
+		for _, x := range b.Instrs {
+			call, ok := x.(*ssa.Call)
+			if !ok || x == in || !f.instrDominates(x, in) && !f.feeds(call, in) {
+				continue
+			}
+			if arg, ok := f.handlerArg(call, t, in); ok && arg == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// handlerArg returns the request of type t that call hands to a handler:
+// call is not an after-call, takes a value of type t (the request,
+// however it was built) and takes or returns a response (a value of a
+// configured response type, or one that the after-call in gets), and does
+// not itself return a t (a before-chain or a rewrite).
+func (f *Flow) handlerArg(call *ssa.Call, t types.Type, in ssa.Instruction) (ssa.Value, bool) {
+	ce := f.calls[call.Call.Pos()]
+	if ce == nil || f.after[ce] != nil {
+		return nil, false
+	}
+	resp := f.feeds(call, in)
 	if tup, ok := call.Type().(*types.Tuple); ok {
 		for i := 0; i < tup.Len(); i++ {
 			if types.Identical(tup.At(i).Type(), t) {
@@ -188,19 +209,44 @@ func (f *Flow) handlerArg(call *ssa.Call, t types.Type) (ssa.Value, bool) {
 		if types.Identical(call.Type(), t) {
 			return nil, false
 		}
-		resp = f.m.IsResponse(call.Type())
+		resp = resp || f.m.IsResponse(call.Type())
 	}
 	var req ssa.Value
-	for _, a := range c.Args {
+	for _, a := range call.Call.Args {
 		at := a.Type()
-		if types.Identical(at, t) {
-			if _, fab := f.fabricated(f.canon(a)); !fab && req == nil {
-				req = f.canon(a)
-			}
+		if req == nil && types.Identical(at, t) {
+			req = f.canon(a)
 		}
 		resp = resp || f.m.IsResponse(at)
 	}
 	return req, req != nil && resp
+}
+
+// feeds reports whether a result of call is an argument of the call
+// instruction in: the response the after-chain gets comes from call.
+func (f *Flow) feeds(call *ssa.Call, in ssa.Instruction) bool {
+	c, ok := in.(ssa.CallInstruction)
+	if !ok {
+		return false
+	}
+	from := func(v ssa.Value) bool {
+		switch v := f.canon(v).(type) {
+		case *ssa.Call:
+			return v == call
+		case *ssa.Extract:
+			return v.Tuple == ssa.Value(call)
+		}
+		return false
+	}
+	for _, a := range c.Common().Args {
+		if from(a) {
+			return true
+		}
+		if p, ok := f.canon(a).(*ssa.Phi); ok && slices.ContainsFunc(p.Edges, from) {
+			return true // resp = s.handler(req) on one path
+		}
+	}
+	return false
 }
 
 // origin fills l.Origin and l.Pos.

@@ -68,6 +68,11 @@ type Verdict struct {
 	// Step names the rewrite that made a stale Arg stale: "s.runBefore",
 	// "req.WithContext", "the before-chain s.before".
 	Step string
+	// Branch, for a stale Arg that went through rewrites of its own,
+	// names the first of them ("runtime.NewServerMetadataContext"):
+	// Arg and the current request both derive from an older one, and
+	// passing the current one would lose what Branch added.
+	Branch string
 	// Latest is the current request; nil when none or several are in
 	// reach (Candidates then lists them).
 	Latest     *Latest
@@ -115,6 +120,11 @@ func (f *Flow) JudgeArg(ac *AfterCall, i int, t types.Type) *Verdict {
 	}
 	a = f.canon(a)
 	v.Latest, v.Candidates = f.latest(in, t)
+	if v.Latest != nil && a == v.Latest.Value || f.handlerGot(a, t, in) {
+		// What the handler got is the request, however it was built.
+		v.Kind = ArgLatest
+		return v
+	}
 	if what, ok := f.fabricated(a); ok {
 		v.Kind, v.Fabricated = ArgFabricated, what
 		return v
@@ -122,12 +132,10 @@ func (f *Flow) JudgeArg(ac *AfterCall, i int, t types.Type) *Verdict {
 	if v.Latest == nil {
 		return v
 	}
-	if a == v.Latest.Value {
-		v.Kind = ArgLatest
-		return v
-	}
 	if step, ok := f.derivesTo(a, v.Latest.Value, t); ok {
 		v.Kind, v.Step = ArgStale, step
+	} else if step, branch, ok := f.branchesOff(a, v.Latest.Value, t); ok {
+		v.Kind, v.Step, v.Branch = ArgStale, step, branch
 	}
 	return v
 }
