@@ -23,6 +23,14 @@ var Analyzer = &analysis.Analyzer{
 	FactTypes: []analysis.Fact{(*DropsRequest)(nil)},
 }
 
+// reportGenerated is the -droprequest.generated flag.
+var reportGenerated bool
+
+func init() {
+	Analyzer.Flags.BoolVar(&reportGenerated, "generated", false,
+		"also report in generated files, without fixes, for maintainers of a generator who lint its output")
+}
+
 // DropsRequest is the fact that a function runs an after-chain whose
 // middlewares take a request, with no request to pass them: it has no
 // request parameter and passes nil or a made-up request. Its callers in
@@ -105,9 +113,10 @@ func run(pass *analysis.Pass) (any, error) {
 		encl: map[*ast.CallExpr]ast.Node{}, flows: map[ast.Node]*reqflow.Flow{},
 		replaced: map[*types.Var]int{}, group: map[*types.Var][]analysis.TextEdit{},
 		drops: map[*ast.FuncDecl][]drop{}}
+	c.r.ReportGenerated = reportGenerated
 	c.collectFuncs()
 	for _, fn := range c.funcs {
-		if !c.r.Generated(fn.Pos()) {
+		if reportGenerated || !c.r.Generated(fn.Pos()) {
 			c.judgeFunc(fn)
 		}
 	}
