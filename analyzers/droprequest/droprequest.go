@@ -347,12 +347,20 @@ func (c *checker) reportReplace(fn ast.Node, ac *reqflow.AfterCall, v *reqflow.V
 		if l.HandlerPos.IsValid() {
 			d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.HandlerPos, Message: "the handler receives it here"})
 		}
+		if v.Deferred {
+			msg += " at the function's exit (the defer statement evaluates its arguments when it runs)"
+		}
 		why := ""
-		var extra []analysis.TextEdit
-		if l.Expr == "" {
+		var edits []analysis.TextEdit
+		switch {
+		case l.Expr == "":
 			why = l.NoExpr
-		} else {
+		case v.Deferred:
+			why, edits = c.deferFix(fn, ac, v)
+		default:
+			var extra []analysis.TextEdit
 			why, extra = c.unreplaceable(fn, v.Arg)
+			edits = append([]analysis.TextEdit{{Pos: v.Arg.Pos(), End: v.Arg.End(), NewText: []byte(l.Expr)}}, extra...)
 		}
 		if why != "" {
 			msg += "; no fix: " + why
@@ -360,7 +368,7 @@ func (c *checker) reportReplace(fn ast.Node, ac *reqflow.AfterCall, v *reqflow.V
 		}
 		d.SuggestedFixes = []analysis.SuggestedFix{{
 			Message:   fmt.Sprintf("Pass %s to %s", l.Expr, ac.Name),
-			TextEdits: append([]analysis.TextEdit{{Pos: v.Arg.Pos(), End: v.Arg.End(), NewText: []byte(l.Expr)}}, extra...),
+			TextEdits: edits,
 		}}
 	}
 	d.Message = msg

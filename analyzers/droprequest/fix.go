@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/chainlint/chainlint/analyzers/droprequest/internal/reqflow"
 	"github.com/chainlint/chainlint/fixes"
 )
 
@@ -198,4 +199,98 @@ func pure(info *types.Info, e ast.Expr) bool {
 		}
 	}
 	return false
+}
+
+// deferFix returns the edits that make a deferred after-call see the
+// request current at the function's exit: the call moves into a deferred
+// closure (defer func() { s.runAfter(req, &resp) }()), so its arguments
+// are evaluated when it runs, and the request argument becomes the
+// variable holding the current request, when that variable is in scope at
+// the defer statement. It says why not when the closure would change what
+// another part of the call evaluates to: a variable it reads is assigned
+// after the defer statement, or it calls a function.
+func (c *checker) deferFix(fn ast.Node, ac *reqflow.AfterCall, v *reqflow.Verdict) (string, []analysis.TextEdit) {
+	info := c.pass.TypesInfo
+	l := v.Latest
+	cur := c.lookup(ac.Call.Pos(), l.Expr)
+	if cur == nil || cur.Pos() > ac.Call.Pos() {
+		return l.Expr + " is declared after the defer statement", nil
+	}
+	later := c.assignedAfter(fn, ac.Call.End())
+	why := ""
+	ast.Inspect(ac.Call, func(n ast.Node) bool {
+		if why != "" {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.UnaryExpr:
+			if _, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND {
+				return false // &resp: the same address at the exit
+			}
+		case *ast.CallExpr:
+			if n != ac.Call {
+				why = "the deferred call's arguments call " + types.ExprString(n.Fun) + ", which would run at the exit instead"
+			}
+		case *ast.Ident:
+			if x, ok := info.Uses[n].(*types.Var); ok && x != cur && later[x] && !within(n.Pos(), v.Arg) {
+				why = n.Name + " is assigned after the defer statement, so the deferred call would see its new value"
+			}
+		}
+		return true
+	})
+	if why != "" {
+		return why, nil
+	}
+	var edits []analysis.TextEdit
+	if id, ok := ast.Unparen(v.Arg).(*ast.Ident); !ok || info.Uses[id] != cur {
+		edits = append(edits, analysis.TextEdit{Pos: v.Arg.Pos(), End: v.Arg.End(), NewText: []byte(l.Expr)})
+	}
+	edits = append(edits,
+		analysis.TextEdit{Pos: ac.Call.Pos(), End: ac.Call.Pos(), NewText: []byte("func() { ")},
+		analysis.TextEdit{Pos: ac.Call.End(), End: ac.Call.End(), NewText: []byte(" }()")})
+	return "", edits
+}
+
+// lookup returns the variable name denotes at pos, or nil.
+func (c *checker) lookup(pos token.Pos, name string) *types.Var {
+	scope := c.pass.Pkg.Scope().Innermost(pos)
+	if scope == nil {
+		return nil
+	}
+	_, obj := scope.LookupParent(name, pos)
+	v, _ := obj.(*types.Var)
+	return v
+}
+
+// assignedAfter returns the variables that fn assigns (or takes the
+// address of) after pos.
+func (c *checker) assignedAfter(fn ast.Node, pos token.Pos) map[*types.Var]bool {
+	info := c.pass.TypesInfo
+	out := map[*types.Var]bool{}
+	mark := func(e ast.Expr) {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok && id.Pos() > pos {
+			if v, ok := info.Uses[id].(*types.Var); ok {
+				out[v] = true
+			}
+		}
+	}
+	ast.Inspect(fn, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				mark(l)
+			}
+		case *ast.IncDecStmt:
+			mark(n.X)
+		case *ast.RangeStmt:
+			mark(n.Key)
+			mark(n.Value)
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				mark(n.X)
+			}
+		}
+		return true
+	})
+	return out
 }

@@ -192,11 +192,13 @@ func afterRequestParam(m *chains.Model, sig *types.Signature, flow []types.Type)
 }
 
 // flowParam returns the index of sig's first parameter whose type is one
-// of flow, or -1.
+// of flow, or what one of them points to, or -1.
 func flowParam(m *chains.Model, sig *types.Signature, flow []types.Type) int {
 	for i := 0; i < sig.Params().Len(); i++ {
 		t := sig.Params().At(i).Type()
-		if requestLike(m, t) && slices.ContainsFunc(flow, func(x types.Type) bool { return types.Identical(x, t) }) {
+		if requestLike(m, t) && slices.ContainsFunc(flow, func(x types.Type) bool {
+			return types.Identical(x, t) || types.Identical(x, types.NewPointer(t)) // a copy of the request
+		}) {
 			return i
 		}
 	}
@@ -252,11 +254,14 @@ func flowTypes(m *chains.Model, fn ast.Node, afterElem map[*ast.CallExpr]*chains
 		for _, a := range call.Args {
 			resp = resp || m.IsResponse(info.TypeOf(a))
 		}
-		if !resp {
-			return
-		}
 		for _, a := range call.Args {
-			add(info.TypeOf(a))
+			if resp {
+				add(info.TypeOf(a))
+			} else if fields := holderFields(m, info.TypeOf(a)); fields != nil {
+				for _, t := range fields {
+					add(t) // handler(c), c holding the request and the response
+				}
+			}
 		}
 	})
 	for _, l := range m.Loops {
@@ -320,4 +325,28 @@ func varFunc(m *chains.Model, v *types.Var) *types.Func {
 		return nil
 	}
 	return init
+}
+
+// holderFields returns the field types of the struct t points to when one
+// of them is a response type (a context holding the request and the
+// response writer, as gin's handlers get), else nil.
+func holderFields(m *chains.Model, t types.Type) []types.Type {
+	p, ok := t.Underlying().(*types.Pointer)
+	if !ok {
+		return nil
+	}
+	st, ok := p.Elem().Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	var out []types.Type
+	resp := false
+	for i := 0; i < st.NumFields(); i++ {
+		out = append(out, st.Field(i).Type())
+		resp = resp || m.IsResponse(st.Field(i).Type())
+	}
+	if !resp {
+		return nil
+	}
+	return out
 }

@@ -38,6 +38,8 @@ type Flow struct {
 	runs map[*ssa.Alloc][]*loopRun
 	// yields are the flows of the loops' yield functions, by function.
 	yields map[*ssa.Function]*Flow
+	// fields memoizes fieldValue, by load.
+	fields map[*ssa.UnOp]ssa.Value
 }
 
 // loopRun is a range-over-func loop whose body (a yield function) assigns a
@@ -356,6 +358,12 @@ func (f *Flow) canon(v ssa.Value) ssa.Value {
 			return v
 		}
 		switch x := u.X.(type) {
+		case *ssa.FieldAddr:
+			if w := f.fieldValue(u, x); w != nil {
+				v = w
+				continue
+			}
+			return v
 		case *ssa.FreeVar:
 			for _, r := range *x.Referrers() {
 				if s, ok := r.(*ssa.Store); ok && s.Addr == x {

@@ -141,6 +141,7 @@ func load(fv *ssa.FreeVar) ssa.Value {
 func (f *Flow) handlerRequest(in ssa.Instruction, t types.Type) *Latest {
 	var best *ssa.Call
 	var bestArg ssa.Value
+	var bestField *fieldRef
 	for _, b := range f.fn.Blocks {
 		if !b.Dominates(in.Block()) {
 			continue
@@ -150,19 +151,19 @@ func (f *Flow) handlerRequest(in ssa.Instruction, t types.Type) *Latest {
 			if !ok || ssa.Instruction(call) == in || !f.instrDominates(call, in) {
 				continue
 			}
-			arg, ok := f.handlerArg(call, t, in)
+			arg, field, ok := f.handlerArg(call, t, in)
 			if !ok {
 				continue
 			}
 			if best == nil || f.instrDominates(best, call) {
-				best, bestArg = call, arg
+				best, bestArg, bestField = call, arg, field
 			}
 		}
 	}
 	if best == nil {
 		return nil
 	}
-	l := &Latest{Value: bestArg}
+	l := &Latest{Value: bestArg, field: bestField}
 	f.origin(l, t)
 	ce := f.calls[best.Call.Pos()]
 	l.Handler, l.HandlerPos = chains.ExprName(ce.Fun), ce.Pos()
@@ -179,7 +180,7 @@ func (f *Flow) handlerGot(v ssa.Value, t types.Type, in ssa.Instruction) bool {
 			if !ok || x == in || !f.instrDominates(x, in) && !f.feeds(call, in) {
 				continue
 			}
-			if arg, ok := f.handlerArg(call, t, in); ok && arg == v {
+			if arg, _, ok := f.handlerArg(call, t, in); ok && arg == v {
 				return true
 			}
 		}
@@ -191,23 +192,25 @@ func (f *Flow) handlerGot(v ssa.Value, t types.Type, in ssa.Instruction) bool {
 // call is not an after-call, takes a value of type t (the request,
 // however it was built) and takes or returns a response (a value of a
 // configured response type, or one that the after-call in gets), and does
-// not itself return a t (a before-chain or a rewrite).
-func (f *Flow) handlerArg(call *ssa.Call, t types.Type, in ssa.Instruction) (ssa.Value, bool) {
+// not itself return a t (a before-chain or a rewrite). A call that gets a
+// struct holding the request and a response in fields is a handler too:
+// the request is what the field holds there (see [Flow.holderArg]).
+func (f *Flow) handlerArg(call *ssa.Call, t types.Type, in ssa.Instruction) (ssa.Value, *fieldRef, bool) {
 	ce := f.calls[call.Call.Pos()]
 	if ce == nil || f.after[ce] != nil {
-		return nil, false
+		return nil, nil, false
 	}
 	resp := f.feeds(call, in)
 	if tup, ok := call.Type().(*types.Tuple); ok {
 		for i := 0; i < tup.Len(); i++ {
 			if types.Identical(tup.At(i).Type(), t) {
-				return nil, false
+				return nil, nil, false
 			}
 			resp = resp || f.m.IsResponse(tup.At(i).Type())
 		}
 	} else if call.Type() != nil {
 		if types.Identical(call.Type(), t) {
-			return nil, false
+			return nil, nil, false
 		}
 		resp = resp || f.m.IsResponse(call.Type())
 	}
@@ -219,7 +222,12 @@ func (f *Flow) handlerArg(call *ssa.Call, t types.Type, in ssa.Instruction) (ssa
 		}
 		resp = resp || f.m.IsResponse(at)
 	}
-	return req, req != nil && resp
+	if req == nil {
+		if v, field := f.holderArg(call, t); v != nil {
+			return v, field, true
+		}
+	}
+	return req, nil, req != nil && resp
 }
 
 // feeds reports whether a result of call is an argument of the call
@@ -302,6 +310,14 @@ func (f *Flow) name(l *Latest, in ssa.Instruction) {
 		return
 	}
 	n := &namer{f: f, in: in, at: f.callPos(in)}
+	if l.field != nil {
+		if expr := n.fieldExpr(l.field); expr != "" {
+			l.Expr = expr
+		} else {
+			l.NoExpr = "no variable in scope is known to hold the struct whose " + l.field.name + " the handler read"
+		}
+		return
+	}
 	for _, find := range []func(ssa.Value) *types.Var{n.unassigned, n.defined, n.lifted, n.passed} {
 		if v := find(l.Value); v != nil {
 			l.Expr = v.Name()
@@ -451,4 +467,61 @@ func (f *Flow) callPos(in ssa.Instruction) token.Pos {
 		}
 	}
 	return in.Pos()
+}
+
+// atExit returns the request of type t current at every return that the
+// deferred call d may run at: the one value when all agree (named only
+// when every return names it alike), else the candidates.
+func (f *Flow) atExit(d *ssa.Defer, t types.Type) (*Latest, []*Latest) {
+	var one *Latest
+	var cands []*Latest
+	for _, b := range f.fn.Blocks {
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok || !f.reaches(d, ret) {
+			continue
+		}
+		l, cs := f.latest(ret, t)
+		if l == nil {
+			return nil, append(cands, cs...)
+		}
+		switch {
+		case one == nil:
+			c := *l
+			one = &c
+		case one.Value != l.Value:
+			return nil, []*Latest{one, l}
+		case one.Expr != l.Expr:
+			one.Expr, one.NoExpr = "", "the returns do not name it alike"
+		}
+		if l.Handler == "" {
+			one.Handler, one.HandlerPos = "", token.NoPos
+		}
+	}
+	return one, nil
+}
+
+// fieldExpr names field r at n.in ("c.Request"): its base is held by a
+// variable in scope, and every store to the field dominates n.in (none
+// may run after the handler read it... other than the handler itself).
+func (n *namer) fieldExpr(r *fieldRef) string {
+	f := n.f
+	var base *types.Var
+	for _, find := range []func(ssa.Value) *types.Var{n.unassigned, n.defined, n.lifted, n.passed} {
+		if base = find(r.base); base != nil {
+			break
+		}
+	}
+	if base == nil || r.name == "" {
+		return ""
+	}
+	for _, b := range f.fn.Blocks {
+		for _, in := range b.Instrs {
+			if st, ok := in.(*ssa.Store); ok {
+				if fa, ok := st.Addr.(*ssa.FieldAddr); ok && f.sameField(fa, *r) && !f.instrDominates(st, n.in) {
+					return ""
+				}
+			}
+		}
+	}
+	return base.Name() + "." + r.name
 }

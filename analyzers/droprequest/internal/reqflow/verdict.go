@@ -42,6 +42,9 @@ type Latest struct {
 	// no variable in scope is known to hold it there (NoExpr says why).
 	Expr   string
 	NoExpr string
+	// field is set when the handler read the request from a field
+	// (c.Request): Expr then names that field.
+	field *fieldRef
 }
 
 // Describe returns "req2, the request returned by s.runBefore and the one
@@ -77,6 +80,13 @@ type Verdict struct {
 	// reach (Candidates then lists them).
 	Latest     *Latest
 	Candidates []*Latest
+	// Deferred reports an after-call of a defer statement: Latest is the
+	// request current at the function's exits, while Arg was evaluated at
+	// the defer statement.
+	Deferred bool
+	// Copy reports a request passed by value, copied from a pointer
+	// (*in): judged as that pointer; Latest.Expr is then "*cur".
+	Copy bool
 }
 
 // Judge classifies the request argument of ac, an after-call of this
@@ -119,7 +129,47 @@ func (f *Flow) JudgeArg(ac *AfterCall, i int, t types.Type) *Verdict {
 		return v
 	}
 	a = f.canon(a)
-	v.Latest, v.Candidates = f.latest(in, t)
+	if u, ok := a.(*ssa.UnOp); ok && u.Op == token.MUL && f.pointerValue(u.X) {
+		// A copy, *in: judged as the pointer it was copied from.
+		if pv := f.judge(v, u.X, u.X.Type(), in); pv.Kind != ArgOther || pv.Latest != nil {
+			pv.Copy = true
+			if pv.Latest != nil && pv.Latest.Expr != "" {
+				c := *pv.Latest
+				c.Expr = "*" + c.Expr
+				pv.Latest = &c
+			}
+			return pv
+		}
+		v = &Verdict{Kind: ArgOther, Arg: v.Arg, ArgText: v.ArgText}
+	}
+	return f.judge(v, a, t, in)
+}
+
+// pointerValue reports whether p is a pointer value that a request may be
+// copied from (*p): not the cell of a local variable.
+func (f *Flow) pointerValue(p ssa.Value) bool {
+	if _, ok := p.Type().Underlying().(*types.Pointer); !ok {
+		return false
+	}
+	switch p := p.(type) {
+	case *ssa.Alloc:
+		return p.Comment == "new" || p.Comment == "complit"
+	case *ssa.FreeVar, *ssa.Global, *ssa.FieldAddr, *ssa.IndexAddr:
+		return false
+	}
+	return true
+}
+
+// judge fills v for the value a, of request type t, at the after-call in.
+func (f *Flow) judge(v *Verdict, a ssa.Value, t types.Type, in ssa.Instruction) *Verdict {
+	if d, ok := in.(*ssa.Defer); ok {
+		// The deferred call runs at the function's exit, with arguments
+		// evaluated here.
+		v.Deferred = true
+		v.Latest, v.Candidates = f.atExit(d, t)
+	} else {
+		v.Latest, v.Candidates = f.latest(in, t)
+	}
 	if v.Latest != nil && a == v.Latest.Value || f.handlerGot(a, t, in) {
 		// What the handler got is the request, however it was built.
 		v.Kind = ArgLatest
