@@ -34,6 +34,14 @@ and, by fact, across package boundaries):
     metadata added, the backend call got rctx := Annotate(ctx)). No single
     value carries both, so there is no fix.
 
+Requests are followed through struct fields (c.Request =
+req.WithContext(ctx) with a handler that gets c and reads c.Request: the
+fix passes c.Request), copies (a(*in, resp) where in is stale: the fix
+passes *cur), the arguments of a defer statement (defer s.finish(req,
+&resp) registered before the before-chain rewrites req: the fix defers a
+closure, which reads req at the exit), and after-hooks kept in a map, a
+channel or a container/list.
+
 The request is decided by what the code does with it, whatever its type is
 called: the value handed to the handler, or threaded through a
 before-chain (req = m(req)), is the request, be it a named type no hint

@@ -232,8 +232,8 @@ func (c *checker) exportDrops() {
 		if obj, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
 			ds := c.drops[fd]
 			chain := ds[0].ac.Name
-			if ds[0].ac.Loop != nil {
-				chain = ds[0].ac.Loop.ChainName
+			if ds[0].ac.Chain != "" {
+				chain = ds[0].ac.Chain
 			}
 			facts[obj] = &DropsRequest{ReqType: typeString(ds[0].ac.ReqType), Chain: chain}
 		}

@@ -17,8 +17,12 @@ import (
 // runner of this package, or of another by its RunsChain fact).
 type AfterCall struct {
 	Call *ast.CallExpr
-	// Loop is the after-chain loop of an element call; nil for a runner call.
+	// Loop is the after-chain loop of an element call; nil for a runner
+	// call, and for a hook taken from a map or a list (see [hookCalls]).
 	Loop *chains.Loop
+	// Chain names the after-chain of an element call ("s.after"); "" for
+	// a runner call.
+	Chain string
 	// Callee is the called runner; nil for an element call.
 	Callee *types.Func
 	// ReqArg is the index in Call.Args of the request argument, or -1
@@ -80,11 +84,17 @@ func AfterCalls(m *chains.Model, fn ast.Node) []*AfterCall {
 		self, _ = m.Pass.TypesInfo.Defs[fd.Name].(*types.Func)
 	}
 	flow := flowTypes(m, fn, elem)
+	hooks := hookCalls(m.Pass.TypesInfo, body)
 	var out []*AfterCall
 	inspectOwn(body, func(call *ast.CallExpr) {
 		var ac *AfterCall
 		if l := elem[call]; l != nil {
-			ac = elemAfterCall(m, call, l, flow)
+			ac = elemAfterCall(m, call, l.ChainName, flow)
+			if ac != nil {
+				ac.Loop = l
+			}
+		} else if chain, ok := hooks[call]; ok {
+			ac = elemAfterCall(m, call, chain, flow)
 		} else {
 			ac = runnerAfterCall(m, call, self, flow)
 		}
@@ -109,15 +119,16 @@ func inspectOwn(body *ast.BlockStmt, visit func(*ast.CallExpr)) {
 }
 
 // elemAfterCall returns the after-call of an element call of the
-// after-chain l, or nil when its middlewares take no request.
-func elemAfterCall(m *chains.Model, call *ast.CallExpr, l *chains.Loop, flow []types.Type) *AfterCall {
+// after-chain named chain, or nil when its middlewares take no request or
+// no response.
+func elemAfterCall(m *chains.Model, call *ast.CallExpr, chain string, flow []types.Type) *AfterCall {
 	sig := chains.CalledSig(m.Pass.TypesInfo, call)
 	i := afterRequestParam(m, sig, flow)
 	if i < 0 || i >= len(call.Args) {
 		return nil
 	}
-	ac := &AfterCall{Call: call, Loop: l, ReqArg: i, CtxArg: ctxParam(sig),
-		ReqType: sig.Params().At(i).Type(), Name: "the after-chain " + l.ChainName}
+	ac := &AfterCall{Call: call, Chain: chain, ReqArg: i, CtxArg: ctxParam(sig),
+		ReqType: sig.Params().At(i).Type(), Name: "the after-chain " + chain}
 	if ac.CtxArg >= len(call.Args) {
 		ac.CtxArg = -1
 	}
@@ -349,4 +360,85 @@ func holderFields(m *chains.Model, t types.Type) []types.Type {
 		return nil
 	}
 	return out
+}
+
+// hookCalls returns the calls in body of hooks taken from a map, a channel
+// or a container/list, with the name of the collection: h(req, resp) in a
+// range over a map or channel of hooks, and e.Value.(Hook)(req, resp) (or
+// through a variable assigned that) in a walk from l.Front() or l.Back().
+// They are element calls of an after-chain when the hooks take a response
+// (see [elemAfterCall]); loops over slices and arrays are the model's.
+func hookCalls(info *types.Info, body *ast.BlockStmt) map[*ast.CallExpr]string {
+	coll := map[*types.Var]string{} // hook (or list element) variables
+	elems := map[*types.Var]string{}
+	out := map[*ast.CallExpr]string{}
+	listValue := func(e ast.Expr) (string, bool) {
+		ta, ok := ast.Unparen(e).(*ast.TypeAssertExpr)
+		if !ok {
+			return "", false
+		}
+		sel, ok := ast.Unparen(ta.X).(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "Value" {
+			return "", false
+		}
+		name, ok := elems[chains.IdentVar(info, ast.Unparen(sel.X))]
+		return name, ok
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.RangeStmt:
+			t := info.TypeOf(n.X)
+			if t == nil {
+				return true
+			}
+			switch t.Underlying().(type) {
+			case *types.Map:
+				if v := chains.IdentVar(info, n.Value); v != nil {
+					coll[v] = chains.ExprName(n.X)
+				}
+			case *types.Chan:
+				if v := chains.IdentVar(info, n.Key); v != nil {
+					coll[v] = chains.ExprName(n.X)
+				}
+			}
+		case *ast.ForStmt:
+			if as, ok := n.Init.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
+				if c, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr); ok && isListElem(info.TypeOf(c)) {
+					if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok && (sel.Sel.Name == "Front" || sel.Sel.Name == "Back") {
+						if v := chains.IdentVar(info, as.Lhs[0]); v != nil {
+							elems[v] = chains.ExprName(sel.X)
+						}
+					}
+				}
+			}
+		case *ast.AssignStmt:
+			if len(n.Lhs) == len(n.Rhs) {
+				for i, r := range n.Rhs {
+					if name, ok := listValue(r); ok {
+						if v := chains.IdentVar(info, n.Lhs[i]); v != nil {
+							coll[v] = name
+						}
+					}
+				}
+			}
+		case *ast.CallExpr:
+			if name, ok := listValue(n.Fun); ok {
+				out[n] = name
+			} else if name, ok := coll[chains.IdentVar(info, ast.Unparen(n.Fun))]; ok {
+				out[n] = name
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// isListElem reports whether t is *container/list.Element.
+func isListElem(t types.Type) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := types.Unalias(p.Elem()).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "container/list" && n.Obj().Name() == "Element"
 }
