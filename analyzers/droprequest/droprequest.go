@@ -172,6 +172,9 @@ func (c *checker) judgeFunc(fn ast.Node) {
 			c.reports = append(c.reports, pending{fn, ac, cv, "context"})
 		}
 		if ac.ReqArg < 0 {
+			if ac.Callee == nil {
+				continue // an after-chain taking a context, and no request
+			}
 			c.checkDropperCall(flow, ac)
 			if fd != nil {
 				c.relays = append(c.relays, relay{fd, flow, ac})

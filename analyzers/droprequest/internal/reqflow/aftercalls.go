@@ -70,39 +70,72 @@ func AfterCalls(m *chains.Model, fn ast.Node) []*AfterCall {
 	if body == nil {
 		return nil
 	}
-	elem := map[*ast.CallExpr]*chains.Loop{}
+	c := &collector{m: m, fn: fn}
 	for _, l := range m.Loops {
 		if l.Func != fn || l.Role != chains.After {
 			continue
 		}
 		for _, ec := range l.Calls {
-			elem[ec.Call] = l
-		}
-	}
-	var self *types.Func
-	if fd, ok := fn.(*ast.FuncDecl); ok {
-		self, _ = m.Pass.TypesInfo.Defs[fd.Name].(*types.Func)
-	}
-	flow := flowTypes(m, fn, elem)
-	hooks := hookCalls(m.Pass.TypesInfo, body)
-	var out []*AfterCall
-	inspectOwn(body, func(call *ast.CallExpr) {
-		var ac *AfterCall
-		if l := elem[call]; l != nil {
-			ac = elemAfterCall(m, call, l.ChainName, flow)
-			if ac != nil {
-				ac.Loop = l
+			if c.elem == nil {
+				c.elem = map[*ast.CallExpr]*chains.Loop{}
 			}
-		} else if chain, ok := hooks[call]; ok {
-			ac = elemAfterCall(m, call, chain, flow)
-		} else {
-			ac = runnerAfterCall(m, call, self, flow)
+			c.elem[ec.Call] = l
 		}
-		if ac != nil {
-			out = append(out, ac)
+	}
+	if fd, ok := fn.(*ast.FuncDecl); ok {
+		c.self, _ = m.Pass.TypesInfo.Defs[fd.Name].(*types.Func)
+	}
+	c.hooks.info = m.Pass.TypesInfo
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			c.visit(n)
 		}
+		c.hooks.note(n) // in preorder: a loop is noted before the calls in its body
+		return true
 	})
-	return out
+	return c.out
+}
+
+// A collector gathers the after-calls of one function.
+type collector struct {
+	m     *chains.Model
+	fn    ast.Node
+	self  *types.Func
+	elem  map[*ast.CallExpr]*chains.Loop // element calls of after-chain loops
+	hooks hookScan
+	out   []*AfterCall
+
+	flowTs   []types.Type
+	flowDone bool
+}
+
+// flow returns the function's flow types, computed on first use (only
+// functions with after-calls need them).
+func (c *collector) flow() []types.Type {
+	if !c.flowDone {
+		c.flowTs, c.flowDone = flowTypes(c.m, c.fn, c.elem), true
+	}
+	return c.flowTs
+}
+
+func (c *collector) visit(call *ast.CallExpr) {
+	var ac *AfterCall
+	if l := c.elem[call]; l != nil {
+		ac = elemAfterCall(c.m, call, l.ChainName, c.flow)
+		if ac != nil {
+			ac.Loop = l
+		}
+	} else if chain, ok := c.hooks.chain(call); ok {
+		ac = elemAfterCall(c.m, call, chain, c.flow)
+	} else {
+		ac = runnerAfterCall(c.m, call, c.self, c.flow)
+	}
+	if ac != nil {
+		c.out = append(c.out, ac)
+	}
 }
 
 // inspectOwn calls visit for each call of body outside function literals.
@@ -121,25 +154,42 @@ func inspectOwn(body *ast.BlockStmt, visit func(*ast.CallExpr)) {
 // elemAfterCall returns the after-call of an element call of the
 // after-chain named chain, or nil when its middlewares take no request or
 // no response.
-func elemAfterCall(m *chains.Model, call *ast.CallExpr, chain string, flow []types.Type) *AfterCall {
+func elemAfterCall(m *chains.Model, call *ast.CallExpr, chain string, flow func() []types.Type) *AfterCall {
 	sig := chains.CalledSig(m.Pass.TypesInfo, call)
-	i := afterRequestParam(m, sig, flow)
-	if i < 0 || i >= len(call.Args) {
+	if sig == nil {
 		return nil
 	}
-	ac := &AfterCall{Call: call, Chain: chain, ReqArg: i, CtxArg: ctxParam(sig),
-		ReqType: sig.Params().At(i).Type(), Name: "the after-chain " + chain}
+	ac := &AfterCall{Call: call, Chain: chain, ReqArg: afterRequestParam(m, sig, flow), CtxArg: ctxParam(sig),
+		Name: "the after-chain " + chain}
 	if ac.CtxArg >= len(call.Args) {
 		ac.CtxArg = -1
 	}
+	switch {
+	case ac.ReqArg >= len(call.Args):
+		return nil
+	case ac.ReqArg >= 0:
+		ac.ReqType = sig.Params().At(ac.ReqArg).Type()
+	case ac.CtxArg < 0 || !takesResponse(m, sig):
+		return nil // middlewares that take neither a request nor a context
+	}
 	return ac
+}
+
+// takesResponse reports whether sig has a parameter of a response type.
+func takesResponse(m *chains.Model, sig *types.Signature) bool {
+	for v := range sig.Params().Variables() {
+		if m.IsResponse(v.Type()) {
+			return true
+		}
+	}
+	return false
 }
 
 // runnerAfterCall returns the after-call of a call of a function that runs
 // an after-chain and no before-chain (by its RunsChain fact), or nil. Its
 // request parameter is the one the fact names, else the first parameter
 // of a flow type; its context parameter the first context.Context.
-func runnerAfterCall(m *chains.Model, call *ast.CallExpr, self *types.Func, flow []types.Type) *AfterCall {
+func runnerAfterCall(m *chains.Model, call *ast.CallExpr, self *types.Func, flow func() []types.Type) *AfterCall {
 	info := m.Pass.TypesInfo
 	callee := staticCallee(m, call)
 	if callee == nil || callee.Origin() == self {
@@ -181,22 +231,21 @@ func runnerAfterCall(m *chains.Model, call *ast.CallExpr, self *types.Func, flow
 // afterRequestParam returns the index of sig's request parameter when sig
 // also takes a response, or -1: the first parameter of a flow type, else
 // the first of a configured request type.
-func afterRequestParam(m *chains.Model, sig *types.Signature, flow []types.Type) int {
+func afterRequestParam(m *chains.Model, sig *types.Signature, flow func() []types.Type) int {
 	if sig == nil {
 		return -1
 	}
-	req, resp := -1, false
+	req := -1
 	for i := 0; i < sig.Params().Len(); i++ {
-		t := sig.Params().At(i).Type()
-		if req < 0 && m.IsRequest(t) {
+		if m.IsRequest(sig.Params().At(i).Type()) {
 			req = i
+			break
 		}
-		resp = resp || m.IsResponse(t)
 	}
 	if i := flowParam(m, sig, flow); i >= 0 {
 		req = i
 	}
-	if !resp || (sig.Variadic() && req == sig.Params().Len()-1) {
+	if !takesResponse(m, sig) || (sig.Variadic() && req == sig.Params().Len()-1) {
 		return -1
 	}
 	return req
@@ -204,10 +253,10 @@ func afterRequestParam(m *chains.Model, sig *types.Signature, flow []types.Type)
 
 // flowParam returns the index of sig's first parameter whose type is one
 // of flow, or what one of them points to, or -1.
-func flowParam(m *chains.Model, sig *types.Signature, flow []types.Type) int {
+func flowParam(m *chains.Model, sig *types.Signature, flow func() []types.Type) int {
 	for i := 0; i < sig.Params().Len(); i++ {
 		t := sig.Params().At(i).Type()
-		if requestLike(m, t) && slices.ContainsFunc(flow, func(x types.Type) bool {
+		if requestLike(m, t) && slices.ContainsFunc(flow(), func(x types.Type) bool {
 			return types.Identical(x, t) || types.Identical(x, types.NewPointer(t)) // a copy of the request
 		}) {
 			return i
@@ -362,75 +411,92 @@ func holderFields(m *chains.Model, t types.Type) []types.Type {
 	return out
 }
 
-// hookCalls returns the calls in body of hooks taken from a map, a channel
-// or a container/list, with the name of the collection: h(req, resp) in a
-// range over a map or channel of hooks, and e.Value.(Hook)(req, resp) (or
-// through a variable assigned that) in a walk from l.Front() or l.Back().
-// They are element calls of an after-chain when the hooks take a response
-// (see [elemAfterCall]); loops over slices and arrays are the model's.
-func hookCalls(info *types.Info, body *ast.BlockStmt) map[*ast.CallExpr]string {
-	coll := map[*types.Var]string{} // hook (or list element) variables
-	elems := map[*types.Var]string{}
-	out := map[*ast.CallExpr]string{}
-	listValue := func(e ast.Expr) (string, bool) {
-		ta, ok := ast.Unparen(e).(*ast.TypeAssertExpr)
-		if !ok {
-			return "", false
-		}
-		sel, ok := ast.Unparen(ta.X).(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "Value" {
-			return "", false
-		}
-		name, ok := elems[chains.IdentVar(info, ast.Unparen(sel.X))]
-		return name, ok
+// A hookScan finds the calls of hooks taken from a map, a channel or a
+// container/list, with the name of the collection: h(req, resp) in a range
+// over a map or channel of hooks, and e.Value.(Hook)(req, resp) (or through
+// a variable assigned that) in a walk from l.Front() or l.Back(). They are
+// element calls of an after-chain when the hooks take a response (see
+// [elemAfterCall]); loops over slices and arrays are the model's.
+type hookScan struct {
+	info  *types.Info
+	hooks map[*types.Var]string // hook variables, by collection name
+	elems map[*types.Var]string // list element variables
+}
+
+func put(m *map[*types.Var]string, v *types.Var, name string) {
+	if v == nil {
+		return
 	}
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.RangeStmt:
-			t := info.TypeOf(n.X)
-			if t == nil {
-				return true
-			}
-			switch t.Underlying().(type) {
-			case *types.Map:
-				if v := chains.IdentVar(info, n.Value); v != nil {
-					coll[v] = chains.ExprName(n.X)
-				}
-			case *types.Chan:
-				if v := chains.IdentVar(info, n.Key); v != nil {
-					coll[v] = chains.ExprName(n.X)
-				}
-			}
-		case *ast.ForStmt:
-			if as, ok := n.Init.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
-				if c, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr); ok && isListElem(info.TypeOf(c)) {
-					if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok && (sel.Sel.Name == "Front" || sel.Sel.Name == "Back") {
-						if v := chains.IdentVar(info, as.Lhs[0]); v != nil {
-							elems[v] = chains.ExprName(sel.X)
-						}
-					}
-				}
-			}
-		case *ast.AssignStmt:
-			if len(n.Lhs) == len(n.Rhs) {
-				for i, r := range n.Rhs {
-					if name, ok := listValue(r); ok {
-						if v := chains.IdentVar(info, n.Lhs[i]); v != nil {
-							coll[v] = name
-						}
-					}
-				}
-			}
-		case *ast.CallExpr:
-			if name, ok := listValue(n.Fun); ok {
-				out[n] = name
-			} else if name, ok := coll[chains.IdentVar(info, ast.Unparen(n.Fun))]; ok {
-				out[n] = name
+	if *m == nil {
+		*m = map[*types.Var]string{}
+	}
+	(*m)[v] = name
+}
+
+// note records the hook and list element variables n binds.
+func (h *hookScan) note(n ast.Node) {
+	info := h.info
+	switch n := n.(type) {
+	case *ast.RangeStmt:
+		t := info.TypeOf(n.X)
+		if t == nil {
+			return
+		}
+		switch t.Underlying().(type) {
+		case *types.Map:
+			put(&h.hooks, chains.IdentVar(info, n.Value), chains.ExprName(n.X))
+		case *types.Chan:
+			put(&h.hooks, chains.IdentVar(info, n.Key), chains.ExprName(n.X))
+		}
+	case *ast.ForStmt:
+		as, ok := n.Init.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return
+		}
+		if c, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr); ok && isListElem(info.TypeOf(c)) {
+			if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok && (sel.Sel.Name == "Front" || sel.Sel.Name == "Back") {
+				put(&h.elems, chains.IdentVar(info, as.Lhs[0]), chains.ExprName(sel.X))
 			}
 		}
-		return true
-	})
-	return out
+	case *ast.AssignStmt:
+		if h.elems == nil || len(n.Lhs) != len(n.Rhs) {
+			return
+		}
+		for i, r := range n.Rhs {
+			if name, ok := h.listValue(r); ok {
+				put(&h.hooks, chains.IdentVar(info, n.Lhs[i]), name)
+			}
+		}
+	}
+}
+
+// chain returns the collection whose hook call calls, if it is one.
+func (h *hookScan) chain(call *ast.CallExpr) (string, bool) {
+	if name, ok := h.listValue(call.Fun); ok {
+		return name, true
+	}
+	if h.hooks == nil {
+		return "", false
+	}
+	name, ok := h.hooks[chains.IdentVar(h.info, ast.Unparen(call.Fun))]
+	return name, ok
+}
+
+// listValue reports whether e is e.Value.(T) of a list element variable.
+func (h *hookScan) listValue(e ast.Expr) (string, bool) {
+	if h.elems == nil {
+		return "", false
+	}
+	ta, ok := ast.Unparen(e).(*ast.TypeAssertExpr)
+	if !ok {
+		return "", false
+	}
+	sel, ok := ast.Unparen(ta.X).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Value" {
+		return "", false
+	}
+	name, ok := h.elems[chains.IdentVar(h.info, ast.Unparen(sel.X))]
+	return name, ok
 }
 
 // isListElem reports whether t is *container/list.Element.

@@ -136,3 +136,24 @@ func (s *CtxServer) ServeChild(ctx context.Context) *Response {
 	resp := s.handle(rctx)
 	return s.forward(withMeta(rctx, resp), resp)
 }
+
+// ServeInline runs the context after-chain inline: its middlewares take
+// no request, only the context.
+func (s *CtxServer) ServeInline(ctx context.Context) *Response {
+	rctx := context.WithValue(ctx, key{}, "rpc")
+	resp := s.handle(rctx)
+	for _, o := range s.opts {
+		resp = o(ctx, resp) // want `the after-chain s\.opts gets the stale context ctx, from before context\.WithValue; pass rctx, the context returned by context\.WithValue and the one s\.handle got`
+	}
+	return resp
+}
+
+// ServeInlineGood passes the handler's context.
+func (s *CtxServer) ServeInlineGood(ctx context.Context) *Response {
+	rctx := context.WithValue(ctx, key{}, "rpc")
+	resp := s.handle(rctx)
+	for _, o := range s.opts {
+		resp = o(rctx, resp)
+	}
+	return resp
+}
