@@ -216,6 +216,9 @@ func (c *checker) deferFix(fn ast.Node, ac *reqflow.AfterCall, v *reqflow.Verdic
 	if cur == nil || cur.Pos() > ac.Call.Pos() {
 		return l.Expr + " is declared after the defer statement", nil
 	}
+	if why := c.mayRecover(ac.Call); why != "" {
+		return why, nil
+	}
 	later := c.assignedAfter(fn, ac.Call.End())
 	why := ""
 	ast.Inspect(ac.Call, func(n ast.Node) bool {
@@ -293,4 +296,41 @@ func (c *checker) assignedAfter(fn ast.Node, pos token.Pos) map[*types.Var]bool 
 		return true
 	})
 	return out
+}
+
+// mayRecover says why the deferred call may call recover, which stops a
+// panic only when called by the deferred function itself, not by one a
+// deferred closure calls: a callee of another package, or not known
+// statically, or whose body calls recover.
+func (c *checker) mayRecover(call *ast.CallExpr) string {
+	info := c.pass.TypesInfo
+	name := types.ExprString(call.Fun)
+	callee, _ := typeutil.Callee(info, call).(*types.Func)
+	if callee == nil || callee.Pkg() != c.pass.Pkg {
+		return name + " may call recover, which works only in the deferred function itself, and its body is not in this package"
+	}
+	var decl *ast.FuncDecl
+	for _, f := range c.pass.Files {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && info.Defs[fd.Name] == callee.Origin() {
+				decl = fd
+			}
+		}
+	}
+	if decl == nil || decl.Body == nil {
+		return name + " may call recover, which works only in the deferred function itself"
+	}
+	calls := false
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if b, ok := typeutil.Callee(info, call).(*types.Builtin); ok && b.Name() == "recover" {
+				calls = true
+			}
+		}
+		return !calls
+	})
+	if calls {
+		return name + " calls recover, which would stop working in a deferred closure"
+	}
+	return ""
 }
