@@ -266,6 +266,7 @@ func (c *checker) report(l *chains.Loop, sec *section, mixed bool) {
 			why = "the rewrite failed: " + err.Error()
 		} else {
 			d.SuggestedFixes = []analysis.SuggestedFix{fix}
+			msg += fixes.RequirementNote(c.pass, l.File)
 		}
 	}
 	if why != "" {
@@ -361,7 +362,7 @@ func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string)
 		return nil, "the loop runs the chain in reverse and the runtime iterates forward"
 	}
 	if v := info.FileVersions[l.File]; v != "" && version.Compare(v, "go1.23") < 0 {
-		return nil, "the file's Go version is " + v + " and the fix ranges over a func, which needs go1.23"
+		return nil, fixes.GoLineNote(v, c.pass.Module)
 	}
 
 	// Lock statements to delete: exactly one acquisition per iteration.
