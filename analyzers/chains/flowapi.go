@@ -13,8 +13,8 @@ import (
 // FuncBody returns the body of a *ast.FuncDecl or *ast.FuncLit, or nil.
 func FuncBody(fn ast.Node) *ast.BlockStmt { return funcBody(fn) }
 
-// CalledSig returns the signature of the function call calls, or nil (a
-// conversion, a builtin).
+// CalledSig returns the signature of call's function expression as the
+// call site sees it (type arguments substituted), or nil when it has none.
 func CalledSig(info *types.Info, call *ast.CallExpr) *types.Signature { return calledSig(info, call) }
 
 // ExprName prints e shortly for messages: &x and (x) print as x, long
