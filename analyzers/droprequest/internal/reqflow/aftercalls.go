@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"slices"
 
+	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
@@ -191,12 +192,12 @@ func takesResponse(m *chains.Model, sig *types.Signature) bool {
 // of a flow type; its context parameter the first context.Context.
 func runnerAfterCall(m *chains.Model, call *ast.CallExpr, self *types.Func, flow func() []types.Type) *AfterCall {
 	info := m.Pass.TypesInfo
-	callee := staticCallee(m, call)
+	callee, via := staticCallee(m, call)
 	if callee == nil || callee.Origin() == self {
 		return nil
 	}
 	rc, ok := m.RunsChainFact(callee)
-	if !ok || !rc.After || rc.Before {
+	if !ok || !rc.After || rc.Before || via != nil && reassigned(m, via) {
 		return nil
 	}
 	ac := &AfterCall{Call: call, Callee: callee.Origin(), ReqArg: -1, CtxArg: -1, Name: chains.ExprName(call.Fun)}
@@ -341,50 +342,66 @@ func flowTypes(m *chains.Model, fn ast.Node, afterElem map[*ast.CallExpr]*chains
 
 // staticCallee returns the function call calls: a function or method, or
 // the function a package-level variable of this package is initialized
-// to and never reassigned (var forward = runtime.ForwardResponse, as
-// generated code has it); nil otherwise.
-func staticCallee(m *chains.Model, call *ast.CallExpr) *types.Func {
+// to (var forward = runtime.ForwardResponse, as generated code has it),
+// with that variable (the caller checks that nothing reassigns it); nil
+// otherwise.
+func staticCallee(m *chains.Model, call *ast.CallExpr) (*types.Func, *types.Var) {
 	info := m.Pass.TypesInfo
 	switch c := typeutil.Callee(info, call).(type) {
 	case *types.Func:
-		return c
+		return c, nil
 	case *types.Var:
 		if c.Pkg() == m.Pass.Pkg && c.Parent() == c.Pkg().Scope() {
-			return varFunc(m, c)
+			if fn := varInit(m, c); fn != nil {
+				return fn, c
+			}
+		}
+	}
+	return nil, nil
+}
+
+// varInit returns the function the package-level variable v is
+// initialized to in its declaration, or nil.
+func varInit(m *chains.Model, v *types.Var) *types.Func {
+	file := chains.FileOf(m.Pass, v.Pos())
+	if file == nil {
+		return nil
+	}
+	path, _ := astutil.PathEnclosingInterval(file, v.Pos(), v.Pos())
+	for _, n := range path {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok || len(vs.Values) != len(vs.Names) {
+			continue
+		}
+		for i, id := range vs.Names {
+			if id.Pos() == v.Pos() {
+				fn, _ := typeutil.Callee(m.Pass.TypesInfo, &ast.CallExpr{Fun: vs.Values[i]}).(*types.Func)
+				return fn
+			}
 		}
 	}
 	return nil
 }
 
-// varFunc returns the function the package-level variable v is
-// initialized to, when no statement assigns v or takes its address.
-func varFunc(m *chains.Model, v *types.Var) *types.Func {
+// reassigned reports whether a statement of the package assigns the
+// package-level variable v or takes its address.
+func reassigned(m *chains.Model, v *types.Var) bool {
 	info := m.Pass.TypesInfo
-	var init *types.Func
-	reassigned := false
+	found := false
 	for _, file := range m.Pass.Files {
 		ast.Inspect(file, func(n ast.Node) bool {
 			switch n := n.(type) {
-			case *ast.ValueSpec:
-				for i, id := range n.Names {
-					if info.Defs[id] == v && i < len(n.Values) && len(n.Values) == len(n.Names) {
-						init, _ = typeutil.Callee(info, &ast.CallExpr{Fun: n.Values[i]}).(*types.Func)
-					}
-				}
 			case *ast.AssignStmt:
 				for _, l := range n.Lhs {
-					reassigned = reassigned || chains.IdentVar(info, ast.Unparen(l)) == v
+					found = found || chains.IdentVar(info, ast.Unparen(l)) == v
 				}
 			case *ast.UnaryExpr:
-				reassigned = reassigned || n.Op == token.AND && chains.IdentVar(info, ast.Unparen(n.X)) == v
+				found = found || n.Op == token.AND && chains.IdentVar(info, ast.Unparen(n.X)) == v
 			}
-			return !reassigned
+			return !found
 		})
 	}
-	if reassigned {
-		return nil
-	}
-	return init
+	return found
 }
 
 // holderFields returns the field types of the struct t points to when one
