@@ -27,11 +27,33 @@ and, by fact, across package boundaries):
   - a stale request: the request as it was before the before-chain (or
     WithContext, Clone, or any other rewrite the handler's request went
     through) changed it; likewise a parent context.Context passed to
-    after-middlewares that take one, where the handler got the child.
+    after-middlewares that take one, where the handler got the child;
+  - a request or context that branches off before the handler's: both
+    derive from an older one, but the after-chain's missed a rewrite the
+    handler's went through (the forwarder gets ctx with the backend's
+    metadata added, the backend call got rctx := Annotate(ctx)). No single
+    value carries both, so there is no fix.
+
+Requests are followed through struct fields (c.Request =
+req.WithContext(ctx) with a handler that gets c and reads c.Request: the
+fix passes c.Request), copies (a(*in, resp) where in is stale: the fix
+passes *cur), the arguments of a defer statement (defer s.finish(req,
+&resp) registered before the before-chain rewrites req: the fix defers a
+closure, which reads req at the exit), and after-hooks kept in a map, a
+channel or a container/list.
+
+The request is decided by what the code does with it, whatever its type is
+called: the value handed to the handler, or threaded through a
+before-chain (req = m(req)), is the request, be it a named type no hint
+matches, a pointer to one, or a type parameter; the -chains.request-types
+hints decide only where no handler call is in reach.
 
 The current request at an after-chain call is the one the nearest handler
 call before it received (a call that takes the request and takes or
-returns a response); without such a call, it is the most rewritten request
+returns a response, or whose result the after-chain gets as the
+response); a value a handler call received is never stale or made up,
+however it was built (a server-side include serving a sub-request literal
+and running the after-chain on it). Without such a call, it is the most rewritten request
 in reach: the function's request parameter followed through every call
 that takes a request and returns one (before-chains, WithContext, Clone,
 context.WithValue), as far as those calls run on every path to the
@@ -93,12 +115,21 @@ file.
 
 Not reported: after-middlewares that take only a response; calls that pass
 the latest request; code with no request in reach (a background job that
-runs response hooks); generated files; a line marked
+runs response hooks); a value a handler call received; generated files
+(unless -droprequest.generated); a line marked
 
 	//chainlint:ignore droprequest reason
 
-Flags: droprequest has none of its own. Which types are requests and
-responses comes from the chains analyzer's flags:
+Flags:
+
+	-droprequest.generated
+		also report in generated files ("Code generated ... DO NOT EDIT."),
+		never with a fix and with "(generated file: fix its generator)"
+		appended, so maintainers of a generator can lint its output
+		(default false: generated files are not reported)
+
+Which types are requests and responses (where no handler call decides)
+comes from the chains analyzer's flags:
 
 	-chains.request-types
 		comma-separated request types (default "net/http.Request,*.Request,*.Context")

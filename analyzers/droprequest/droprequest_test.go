@@ -15,8 +15,43 @@ import (
 	"github.com/chainlint/chainlint/analyzers/droprequest"
 )
 
+// pkgs are the testdata packages run with the default flags.
+var pkgs = []string{"a", "lib", "b", "httpx", "c", "v", "flow"}
+
 func TestAnalyzer(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, "a", "lib", "b", "httpx", "c", "v")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, pkgs...)
+}
+
+// TestGenerated: a generated file is not reported by default, and is
+// reported, without fixes, with -droprequest.generated. gw recreates
+// grpc-gateway's generated-handler shape before its PR #2574 across two
+// packages (gw and its runtime gwruntime).
+func TestGenerated(t *testing.T) {
+	for _, res := range analysistest.Run(&recorder{}, analysistest.TestData(), droprequest.Analyzer, "gw") {
+		for _, d := range res.Diagnostics {
+			if strings.HasSuffix(res.Pass.Fset.Position(d.Pos).Filename, ".gw.go") {
+				t.Errorf("by default, a finding in a generated file: %s", d.Message)
+			}
+		}
+	}
+	setFlag(t, "generated", "true")
+	for _, res := range analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, "gw") {
+		for _, d := range res.Diagnostics {
+			if strings.HasSuffix(res.Pass.Fset.Position(d.Pos).Filename, ".gw.go") && len(d.SuggestedFixes) > 0 {
+				t.Errorf("a fix in a generated file: %s", d.Message)
+			}
+		}
+	}
+}
+
+// setFlag sets one of the analyzer's flags for the test.
+func setFlag(t *testing.T, name, value string) {
+	f := droprequest.Analyzer.Flags.Lookup(name)
+	old := f.Value.String()
+	if err := f.Value.Set(value); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Value.Set(old) })
 }
 
 // recorder is an analysistest.Testing that keeps the errors to itself: the
@@ -33,7 +68,6 @@ var wantComment = regexp.MustCompile(`\s*// want .*$`)
 // and runs the analyzer again: what is left is exactly the findings that
 // had no fix, and none of them has one now.
 func TestIdempotent(t *testing.T) {
-	pkgs := []string{"a", "lib", "b", "httpx", "c", "v"}
 	src := filepath.Join(analysistest.TestData(), "src")
 	noFix := map[string]int{}
 	for _, res := range analysistest.Run(&recorder{}, analysistest.TestData(), droprequest.Analyzer, pkgs...) {

@@ -53,6 +53,11 @@ const defaultOwner = "chainlock"
 
 // A Reporter filters one pass's diagnostics through the suppression rules.
 type Reporter struct {
+	// ReportGenerated lets diagnostics in generated files through, with
+	// no fix (the generator is what needs fixing), for maintainers of a
+	// generator who lint its output.
+	ReportGenerated bool
+
 	pass       *analysis.Pass
 	generated  map[*token.File]bool
 	directives []*ignore
@@ -81,8 +86,8 @@ func NewReporter(pass *analysis.Pass) *Reporter {
 	return &Reporter{pass: pass}
 }
 
-// Report reports d unless it lies in a generated file or a directive for
-// this analyzer covers its line.
+// Report reports d unless it lies in a generated file (see
+// ReportGenerated) or a directive for this analyzer covers its line.
 func (r *Reporter) Report(d analysis.Diagnostic) {
 	r.parse()
 	tf := r.pass.Fset.File(d.Pos)
@@ -91,7 +96,11 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 		return
 	}
 	if r.generated[tf] {
-		return
+		if !r.ReportGenerated {
+			return
+		}
+		d.SuggestedFixes = nil
+		d.Message += " (generated file: fix its generator)"
 	}
 	posn := r.pass.Fset.Position(d.Pos)
 	for _, ig := range r.directives {
