@@ -289,6 +289,7 @@ type plan struct {
 	unlocked *ast.BlockStmt // mixed: the branch without the lock
 	helper   *ast.ExprStmt  // helper: replaced by the callback's body
 	callback *ast.FuncLit   // helper: the callback
+	chain    string         // the runtime iterator's chain argument
 	bound    ast.Stmt       // indexed loop: "m := chain[i]", deleted
 	keyName  string         // indexed loop: the key of the new range
 }
@@ -356,6 +357,9 @@ func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string)
 			arg = "&" + arg
 		}
 		p.lockArg = arg
+	}
+	if why := c.shapeFix(l); why != "" {
+		return nil, why
 	}
 	if l.Reverse {
 		return nil, "the loop runs the chain in reverse and the runtime iterates forward"
@@ -474,10 +478,110 @@ func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string)
 	if why := c.blocksOutside(l, sec, p); why != "" {
 		return nil, why
 	}
-	if _, ok := l.ChainType.Underlying().(*types.Slice); !ok {
-		return nil, "the chain " + l.ChainName + " is not a slice"
+	chain, why := c.chainArg(l)
+	if why != "" {
+		return nil, why
 	}
+	p.chain = chain
 	return p, ""
+}
+
+// shapeFix says why a loop of l's shape gets no fix ("" if it may): the
+// fix ranges over the runtime's iterator over the chain as a slice, in
+// order, so only loops that run every element of a slice or array once,
+// in order, qualify.
+func (c *checker) shapeFix(l *chains.Loop) string {
+	switch l.Shape {
+	case chains.IntRangeShape:
+		if rs, ok := l.Stmt.(*ast.RangeStmt); ok {
+			if call, ok := ast.Unparen(rs.X).(*ast.CallExpr); ok && len(call.Args) == 1 && c.isBuiltinLen(call) &&
+				types.ExprString(call.Args[0]) == types.ExprString(l.Chain) {
+				return ""
+			}
+			return "the loop runs " + types.ExprString(rs.X) + " times, which is not len(" + l.ChainName + ")"
+		}
+	case chains.IterShape:
+		return "the loop ranges over an iterator, and the runtime batches a slice"
+	case chains.MapShape:
+		return "the loop ranges over a map, in an order the runtime's slice batching cannot keep"
+	case chains.ChanShape:
+		return "the middlewares arrive on a channel, and the runtime batches a slice"
+	case chains.ListShape:
+		return "the chain is a linked list, and the runtime batches a slice"
+	case chains.CounterShape:
+		return "the loop advances " + types.ExprString(l.Step) + ", which a middleware may move (to abort or skip); a range over the chain would not see it"
+	case chains.GotoShape:
+		return "the loop is written with goto"
+	}
+	return ""
+}
+
+func (c *checker) isBuiltinLen(call *ast.CallExpr) bool {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := c.pass.TypesInfo.Uses[id].(*types.Builtin)
+	return ok && b.Name() == "len"
+}
+
+// chainArg returns the chain argument of the runtime's iterator: the
+// slice itself, or a slice of the array (a[:], p[:]). Ranging over an
+// array value copies it at the start; the slice reads the array as the
+// loop goes, which differs only if a middleware stores into the array
+// while the chain runs, so the fix is withheld when the loop body
+// assigns to it.
+func (c *checker) chainArg(l *chains.Loop) (string, string) {
+	text := c.text(l.Chain)
+	switch u := l.ChainType.Underlying().(type) {
+	case *types.Slice:
+		return text, ""
+	case *types.Pointer:
+		if _, ok := u.Elem().Underlying().(*types.Array); ok {
+			return parenthesize(l.Chain, text) + "[:]", ""
+		}
+	case *types.Array:
+		if tv, ok := c.pass.TypesInfo.Types[l.Chain]; !ok || !tv.Addressable() {
+			return "", "the array " + l.ChainName + " is not addressable, so it cannot be sliced for the runtime"
+		}
+		if c.storesInto(l, l.Chain) {
+			return "", "the loop body stores into the array " + l.ChainName + ", which a range over it does not see"
+		}
+		return parenthesize(l.Chain, text) + "[:]", ""
+	}
+	return "", "the chain " + l.ChainName + " is not a slice or an array"
+}
+
+func parenthesize(e ast.Expr, text string) string {
+	switch ast.Unparen(e).(type) {
+	case *ast.Ident, *ast.SelectorExpr, *ast.IndexExpr, *ast.CallExpr:
+		return text
+	}
+	return "(" + text + ")"
+}
+
+// storesInto reports whether the loop body assigns to arr or an element
+// of it, or takes its address.
+func (c *checker) storesInto(l *chains.Loop, arr ast.Expr) bool {
+	key := types.ExprString(ast.Unparen(arr))
+	hit := func(e ast.Expr) bool {
+		e = ast.Unparen(e)
+		if ix, ok := e.(*ast.IndexExpr); ok {
+			e = ast.Unparen(ix.X)
+		}
+		return types.ExprString(e) == key
+	}
+	found := false
+	ast.Inspect(l.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			found = found || slices.ContainsFunc(n.Lhs, hit)
+		case *ast.UnaryExpr:
+			found = found || n.Op == token.AND && hit(n.X)
+		}
+		return !found
+	})
+	return found
 }
 
 // predicateVars checks that the branch condition can move into a func of
@@ -702,7 +806,7 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 	}
 	rt := f.AddImport(fixes.RuntimePath, fixes.RuntimeName, l.Stmt.Pos())
 	lockArg := strings.ReplaceAll(p.lockArg, runtimeName, rt)
-	call, err := fixes.Expr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, c.text(l.Chain), p.pred))
+	call, err := fixes.Expr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, p.chain, p.pred))
 	if err != nil {
 		return analysis.SuggestedFix{}, err
 	}

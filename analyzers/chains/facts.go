@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -42,16 +43,23 @@ func (f *RunsChain) String() string {
 }
 
 // WithLockFact returns fn's WithLock fact, from this package or an import.
-func (m *Model) WithLockFact(fn *types.Func) (*WithLock, bool) {
+func (m *Model) WithLockFact(fn *types.Func) (*WithLock, bool) { return objectFact(m, fn, m.withLock) }
+
+// objectFact returns fn's fact of type *F: from local for a function of
+// this package, else imported.
+func objectFact[F any, P interface {
+	*F
+	analysis.Fact
+}](m *Model, fn *types.Func, local map[*types.Func]P) (P, bool) {
 	if fn == nil {
 		return nil, false
 	}
 	fn = fn.Origin()
 	if fn.Pkg() == m.Pass.Pkg {
-		f, ok := m.withLock[fn]
+		f, ok := local[fn]
 		return f, ok
 	}
-	f := new(WithLock)
+	f := P(new(F))
 	return f, m.importFact(fn, f)
 }
 
@@ -76,18 +84,7 @@ func (m *Model) MayBlockFact(fn *types.Func) (string, bool) {
 }
 
 // RunsChainFact returns fn's RunsChain fact, from this package or an import.
-func (m *Model) RunsChainFact(fn *types.Func) (*RunsChain, bool) {
-	if fn == nil {
-		return nil, false
-	}
-	fn = fn.Origin()
-	if fn.Pkg() == m.Pass.Pkg {
-		f, ok := m.runsChain[fn]
-		return f, ok
-	}
-	f := new(RunsChain)
-	return f, m.importFact(fn, f)
-}
+func (m *Model) RunsChainFact(fn *types.Func) (*RunsChain, bool) { return objectFact(m, fn, m.runsChain) }
 
 // CallMayBlock reports whether call may block and why: a known blocking
 // function or method, a lock acquisition, or a callee with the MayBlock
@@ -263,11 +260,14 @@ type fnFacts struct {
 	// sites are its calls (anywhere in its body) of package-local
 	// functions and of imported runners (for RunsChain).
 	sites []callSite
+	// locks are the lock operations that run in it (for Acquires).
+	locks []LockOp
 }
 
 type callSite struct {
 	call   *ast.CallExpr
 	callee *types.Func
+	runs   bool // the call runs when the function does
 }
 
 // computeFacts computes MayBlock, WithLock and RunsChain for the package's
@@ -312,6 +312,7 @@ func (m *Model) computeFacts() {
 	for _, ff := range fns {
 		m.scanBody(ff, byObj)
 	}
+	m.findAcquires(fns)
 
 	// MayBlock: from the direct reasons up the reverse call graph.
 	callers := map[*types.Func][]*fnFacts{}
@@ -422,6 +423,9 @@ func (m *Model) computeFacts() {
 		if rc, ok := m.runsChain[ff.obj]; ok {
 			m.Pass.ExportObjectFact(ff.obj, rc)
 		}
+		if aq, ok := m.acquires[ff.obj]; ok {
+			m.Pass.ExportObjectFact(ff.obj, aq)
+		}
 	}
 }
 
@@ -517,18 +521,24 @@ func (m *Model) scanBody(ff *fnFacts, byObj map[*types.Func]*fnFacts) {
 				callee = callee.Origin()
 			}
 			if callee != nil && callee.Pkg() == m.Pass.Pkg && byObj[callee] != nil {
-				ff.sites = append(ff.sites, callSite{n, callee})
+				ff.sites = append(ff.sites, callSite{n, callee, runs})
 				if runs && !seenCallee[callee] {
 					seenCallee[callee] = true
 					ff.callees = append(ff.callees, callee)
 				}
-				if lo, ok := m.LockOp(n); runs && ok && lo.Op != Release && ff.block == "" && lo.Kind != Helper {
-					ff.block = "takes lock " + lo.Name
+				if lo, ok := m.LockOp(n); runs && ok {
+					ff.locks = append(ff.locks, lo)
+					if lo.Op != Release && ff.block == "" && lo.Kind != Helper {
+						ff.block = "takes lock " + lo.Name
+					}
 				}
 				return true
 			}
 			if callee != nil && callee.Pkg() != nil && callee.Pkg() != m.Pass.Pkg {
-				ff.sites = append(ff.sites, callSite{n, callee})
+				ff.sites = append(ff.sites, callSite{n, callee, runs})
+			}
+			if lo, ok := m.LockOp(n); runs && ok {
+				ff.locks = append(ff.locks, lo)
 			}
 			if runs && ff.block == "" {
 				if r, ok := m.CallMayBlock(n); ok {
