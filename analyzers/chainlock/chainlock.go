@@ -69,6 +69,7 @@ func run(pass *analysis.Pass) (any, error) {
 			continue // already batched by the runtime
 		}
 		c.check(l)
+		c.calleeLocks(l)
 	}
 	c.r.Finish()
 	return nil, nil

@@ -156,6 +156,12 @@ func (m *Model) elemCall(l *Loop, call *ast.CallExpr) *ElemCall {
 		}
 		return nil
 	}
+	if sel, ok := fun.(*ast.SelectorExpr); ok && m.isIfaceField(l, sel.X) {
+		// A method of an interface field of the element: sp.sp.OnEnd(s).
+		if a, ok := m.selAlias(sel); ok && a.kind == MethodElem {
+			return &ElemCall{Call: call, Kind: MethodElem, Method: a.method}
+		}
+	}
 	if sel, ok := fun.(*ast.SelectorExpr); ok && m.isElem(l, sel.X) {
 		if l.Shape == ListShape || l.Shape == GotoShape {
 			if t := info.TypeOf(call); t != nil && l.Value != nil && len(call.Args) == 0 && types.Identical(t, l.Value.Type()) {
@@ -167,6 +173,17 @@ func (m *Model) elemCall(l *Loop, call *ast.CallExpr) *ElemCall {
 		}
 	}
 	return nil
+}
+
+// isIfaceField reports whether e is a field of interface type of the
+// element (e.sp for an element e of a struct type with field sp).
+func (m *Model) isIfaceField(l *Loop, e ast.Expr) bool {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok || !m.isElem(l, sel.X) {
+		return false
+	}
+	s := m.Pass.TypesInfo.Selections[sel]
+	return s != nil && s.Kind() == types.FieldVal && types.IsInterface(s.Type())
 }
 
 // via returns the alias local that e names (not the range value), or nil.

@@ -84,7 +84,9 @@ func (m *Model) MayBlockFact(fn *types.Func) (string, bool) {
 }
 
 // RunsChainFact returns fn's RunsChain fact, from this package or an import.
-func (m *Model) RunsChainFact(fn *types.Func) (*RunsChain, bool) { return objectFact(m, fn, m.runsChain) }
+func (m *Model) RunsChainFact(fn *types.Func) (*RunsChain, bool) {
+	return objectFact(m, fn, m.runsChain)
+}
 
 // CallMayBlock reports whether call may block and why: a known blocking
 // function or method, a lock acquisition, or a callee with the MayBlock

@@ -67,7 +67,8 @@ const (
 	// FuncElem: the element is a func value: m(req).
 	FuncElem ElemKind = iota
 	// MethodElem: the element is an interface (or other) value whose
-	// method is called: m.Serve(req).
+	// method is called: m.Serve(req); or the method of an interface field
+	// of the element is called: sp.sp.OnEnd(s).
 	MethodElem
 	// FieldElem: the element is a struct (or pointer to one) whose func
 	// field is called: m.Fn(req).
@@ -254,6 +255,9 @@ func FileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
 }
 
 func within(pos token.Pos, n ast.Node) bool { return n.Pos() <= pos && pos < n.End() }
+
+// UsesVar reports whether e refers to v.
+func UsesVar(info *types.Info, e ast.Expr, v *types.Var) bool { return usesVar(info, e, v) }
 
 func usesVar(info *types.Info, e ast.Expr, v *types.Var) bool {
 	found := false

@@ -6,7 +6,7 @@ import "sync"
 type VM struct{ mu sync.Mutex }
 
 // WithGIL runs f holding the VM's lock.
-func (vm *VM) WithGIL(f func()) { // want WithGIL:`withLock\(param 0, vm.mu\)` WithGIL:`mayBlock\(takes lock vm.mu\)`
+func (vm *VM) WithGIL(f func()) { // want WithGIL:`withLock\(param 0, vm.mu\)` WithGIL:`mayBlock\(takes lock vm.mu\)` WithGIL:`acquires\(receiver.mu: mutex vm.mu\)`
 	vm.mu.Lock()
 	f()
 	vm.mu.Unlock()
