@@ -70,6 +70,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		c.check(l)
 		c.calleeLocks(l)
+		c.builtChains(l)
 	}
 	c.r.Finish()
 	return nil, nil
