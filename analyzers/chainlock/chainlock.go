@@ -288,7 +288,8 @@ type plan struct {
 	pred     string // blocking predicate source, "nil" if none
 	deletes  []del
 	ifStmt   *ast.IfStmt    // mixed: replaced by unlocked
-	unlocked *ast.BlockStmt // mixed: the branch without the lock
+	unlocked *ast.BlockStmt // mixed: the branch without the lock, when it replaces ifStmt
+	free     ast.Node       // mixed: the branch without the lock, which runs unlocked after the fix too
 	helper   *ast.ExprStmt  // helper: replaced by the callback's body
 	callback *ast.FuncLit   // helper: the callback
 	chain    string         // the runtime iterator's chain argument
@@ -411,55 +412,10 @@ func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string)
 		return nil, bad
 	}
 
-	// Shapes.
 	if mixed {
-		ifs, ok := sec.path[1].(*ast.IfStmt)
-		if !ok || len(sec.path) < 3 || ifs.Init != nil || ifs.Else == nil {
-			return nil, "the lock is not taken in one branch of an if/else on the element"
-		}
-		elseBlock, ok := ifs.Else.(*ast.BlockStmt)
-		if !ok {
-			return nil, "the lock is not taken in one branch of an if/else on the element"
-		}
-		cond := c.text(ifs.Cond)
-		switch sec.path[2] {
-		case ifs.Body:
-			p.unlocked = elseBlock
-			if b, ok := ast.Unparen(ifs.Cond).(*ast.UnaryExpr); ok && b.Op == token.NOT {
-				cond = c.text(b.X)
-			} else {
-				cond = "!(" + cond + ")"
-			}
-		case ifs.Else:
-			p.unlocked = ifs.Body
-		default:
-			return nil, "the lock is not taken in one branch of an if/else on the element"
-		}
-		locked := ifs.Body
-		if p.unlocked == ifs.Body {
-			locked = elseBlock
-		}
-		for _, d := range p.deletes {
-			if d.owner != locked {
-				return nil, "the lock is released outside the locked branch"
-			}
-		}
-		if c.printStmts(locked.List, p.deletes) != c.printStmts(p.unlocked.List, nil) {
-			return nil, "the locked and the unlocked branch differ beyond the lock calls"
-		}
-		if l.Value == nil || l.Value.Name() == "_" {
-			return nil, "the branch condition reads the element through an index"
-		}
-		if why := c.predicateVars(l, ifs.Cond); why != "" {
+		if why := c.planMixed(l, sec, p); why != "" {
 			return nil, why
 		}
-		elem, missing := fixes.TypeString(c.pass, l.File, l.Elem)
-		if missing != nil {
-			return nil, "the element type is not nameable in this file"
-		}
-		p.ifStmt = ifs
-		p.pred = fmt.Sprintf("func(%s %s) bool { return %s }", l.Value.Name(), elem, cond)
-		p.deletes = nil
 	}
 	if lock.Kind == chains.Helper {
 		es, ok := sec.helperStmt.(*ast.ExprStmt)
@@ -586,10 +542,144 @@ func (c *checker) storesInto(l *chains.Loop, arr ast.Expr) bool {
 	return found
 }
 
+// planMixed plans a mixed chain: the lock is taken in one branch of an
+// if/else on the element and not in the other. The branch condition
+// becomes the blocking predicate (true for the unlocked branch). When the
+// branches differ only in the lock calls, the if/else becomes the unlocked
+// branch; otherwise the if/else stays, without the lock calls, and the
+// condition (a field or comparison of the element, or the ok of a type
+// assertion of it in the if's init) is evaluated by the predicate and by
+// the if, so it must have no effect: no call.
+func (c *checker) planMixed(l *chains.Loop, sec *section, p *plan) string {
+	const notBranch = "the lock is not taken in one branch of an if/else on the element"
+	if len(sec.path) < 3 {
+		return notBranch
+	}
+	ifs, ok := sec.path[1].(*ast.IfStmt)
+	if !ok || ifs.Else == nil {
+		return notBranch
+	}
+	elseBlock, ok := ifs.Else.(*ast.BlockStmt)
+	if !ok {
+		return notBranch
+	}
+	locked, unlocked := ifs.Body, elseBlock
+	if sec.path[2] == ifs.Else {
+		locked, unlocked = elseBlock, ifs.Body
+	} else if sec.path[2] != ifs.Body {
+		return notBranch
+	}
+	for _, d := range p.deletes {
+		if d.owner != locked {
+			return "the lock is released outside the locked branch"
+		}
+	}
+	if l.Value == nil || l.Value.Name() == "_" {
+		return "the branch condition reads the element through an index"
+	}
+	if why := c.predicateVars(l, ifs.Cond, ifs.Init); why != "" {
+		return why
+	}
+	body, why := c.predicateBody(l, ifs, unlocked == ifs.Body)
+	if why != "" {
+		return why
+	}
+	elem, missing := fixes.TypeString(c.pass, l.File, l.Elem)
+	if missing != nil {
+		return "the element type is not nameable in this file"
+	}
+	p.pred = fmt.Sprintf("func(%s %s) bool { %s }", l.Value.Name(), elem, body)
+	p.free = unlocked
+	if ifs.Init == nil && c.printStmts(locked.List, p.deletes) == c.printStmts(unlocked.List, nil) {
+		p.ifStmt, p.unlocked, p.deletes = ifs, unlocked, nil
+	}
+	return ""
+}
+
+// predicateBody returns the body of the blocking predicate: return the
+// condition (negated when the unlocked branch is the else), after the
+// if's init when that is a type assertion of the element (a, ok := m.(T);
+// ok), which the predicate repeats as _, ok := m.(T).
+func (c *checker) predicateBody(l *chains.Loop, ifs *ast.IfStmt, thenUnlocked bool) (string, string) {
+	cond := c.text(ifs.Cond)
+	if !thenUnlocked {
+		if b, ok := ast.Unparen(ifs.Cond).(*ast.UnaryExpr); ok && b.Op == token.NOT {
+			cond = c.text(b.X)
+		} else {
+			cond = "!(" + cond + ")"
+		}
+	}
+	if why := c.effectFree(ifs.Cond); why != "" {
+		return "", why
+	}
+	if ifs.Init == nil {
+		return "return " + cond, ""
+	}
+	as, ok := ifs.Init.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 2 || len(as.Rhs) != 1 {
+		return "", "the branch's init " + c.text(ifs.Init) + " is not a type assertion of the element"
+	}
+	ta, ok := ast.Unparen(as.Rhs[0]).(*ast.TypeAssertExpr)
+	if !ok || !isVar(c.pass.TypesInfo, ta.X, l.Value) {
+		return "", "the branch's init " + c.text(ifs.Init) + " is not a type assertion of the element"
+	}
+	okVar, _ := c.pass.TypesInfo.Defs[ident(as.Lhs[1])].(*types.Var)
+	if okVar == nil {
+		return "", "the type assertion's ok is not named"
+	}
+	info := c.pass.TypesInfo
+	var why string
+	ast.Inspect(ifs.Cond, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok && v != okVar && within(v.Pos(), ifs.Init) {
+				why = "the branch condition reads " + v.Name() + ", which the predicate cannot have"
+			}
+		}
+		return why == ""
+	})
+	if why != "" {
+		return "", why
+	}
+	return "_, " + okVar.Name() + " := " + c.text(ta) + "; return " + cond, ""
+}
+
+// effectFree says what in a branch condition could have an effect when
+// evaluated twice (by the predicate and by the if): a call other than
+// len, cap or a conversion, a receive.
+func (c *checker) effectFree(cond ast.Expr) string {
+	info := c.pass.TypesInfo
+	var why string
+	ast.Inspect(cond, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if tv, ok := info.Types[n.Fun]; ok && tv.IsType() {
+				return true
+			}
+			if b, ok := info.Uses[ident(n.Fun)].(*types.Builtin); ok && (b.Name() == "len" || b.Name() == "cap") {
+				return true
+			}
+			why = "the branch condition calls " + c.text(n.Fun) + ", which the predicate would call a second time"
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				why = "the branch condition receives from a channel"
+			}
+		}
+		return why == ""
+	})
+	return why
+}
+
+func isVar(info *types.Info, e ast.Expr, v *types.Var) bool {
+	id := ident(e)
+	return id != nil && info.Uses[id] == v
+}
+
+func within(pos token.Pos, n ast.Node) bool { return n.Pos() <= pos && pos < n.End() }
+
 // predicateVars checks that the branch condition can move into a func of
 // the element: it reads no variable declared in the loop other than the
 // element, and none the loop assigns.
-func (c *checker) predicateVars(l *chains.Loop, cond ast.Expr) string {
+func (c *checker) predicateVars(l *chains.Loop, cond ast.Expr, init ast.Stmt) string {
 	info := c.pass.TypesInfo
 	assigned := c.assignedIn(l.Body)
 	var why string
@@ -599,8 +689,8 @@ func (c *checker) predicateVars(l *chains.Loop, cond ast.Expr) string {
 			return why == ""
 		}
 		v, ok := info.Uses[id].(*types.Var)
-		if !ok || v == l.Value || v.IsField() {
-			return true
+		if !ok || v == l.Value || v.IsField() || init != nil && within(v.Pos(), init) {
+			return true // the if's init is checked by predicateBody
 		}
 		if (v.Pos() >= l.Stmt.Pos() && v.Pos() < l.Stmt.End()) || assigned[v] {
 			why = "the branch condition reads " + v.Name() + ", which changes in the loop"
@@ -718,8 +808,8 @@ func (c *checker) blocksOutside(l *chains.Loop, sec *section, p *plan) string {
 			skip[sec.list[i]] = true
 		}
 	}
-	if p.unlocked != nil {
-		skip[p.unlocked] = true
+	if p.free != nil {
+		skip[p.free] = true
 	}
 	if p.helper != nil {
 		skip[p.helper] = true

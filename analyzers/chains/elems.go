@@ -126,9 +126,13 @@ func (m *Model) isChainIndex(l *Loop, e ast.Expr) bool {
 		m.samePath(ix.Index, l.Step)
 }
 
-// isElem reports whether e denotes the loop's element.
+// isElem reports whether e denotes the loop's element (or a type
+// assertion of it: m.(Async)).
 func (m *Model) isElem(l *Loop, e ast.Expr) bool {
 	e = ast.Unparen(e)
+	if ta, ok := e.(*ast.TypeAssertExpr); ok && ta.Type != nil {
+		e = ast.Unparen(ta.X)
+	}
 	if id, ok := e.(*ast.Ident); ok {
 		if v, ok := m.Pass.TypesInfo.Uses[id].(*types.Var); ok {
 			if a, ok := l.elems[v]; ok && a.self {
