@@ -272,12 +272,29 @@ type callSite struct {
 	runs   bool // the call runs when the function does
 }
 
-// computeFacts computes MayBlock, WithLock and RunsChain for the package's
-// function declarations and exports them in source order, and builds
-// Runners. Each body is walked once; MayBlock and RunsChain then propagate
-// over the package's static call graph by worklist, WithLock (rare: it
-// needs a func parameter) by a fixed point over the functions that have one.
+// computeFacts computes MayBlock, WithLock, Acquires and RunsChain for
+// the package's function declarations and exports them in source order,
+// and builds Runners. Each body is walked once; MayBlock, Acquires and
+// RunsChain then propagate over the package's static call graph by
+// worklist, WithLock (rare: it needs a func parameter) by a fixed point
+// over the functions that have one.
 func (m *Model) computeFacts() {
+	fns, byObj := m.funcDecls()
+	// WithLock first: LockOp (used below) recognises helpers by it.
+	m.computeWithLock(fns)
+	for _, ff := range fns {
+		m.scanBody(ff, byObj)
+	}
+	m.findAcquires(fns)
+	m.propagateMayBlock(fns)
+	m.loopRunners()
+	m.propagateRunners(fns)
+	m.runnerCalls(fns, byObj)
+	m.exportFacts(fns)
+}
+
+// funcDecls lists the package's function declarations with bodies.
+func (m *Model) funcDecls() ([]*fnFacts, map[*types.Func]*fnFacts) {
 	var fns []*fnFacts
 	byObj := map[*types.Func]*fnFacts{}
 	for _, f := range m.Pass.Files {
@@ -291,8 +308,12 @@ func (m *Model) computeFacts() {
 			}
 		}
 	}
+	return fns, byObj
+}
 
-	// WithLock first: LockOp (used below) recognises helpers by it.
+// computeWithLock finds the with-lock helpers, to a fixed point (a helper
+// may call another).
+func (m *Model) computeWithLock(fns []*fnFacts) {
 	var withParams []*fnFacts
 	for _, ff := range fns {
 		if hasFuncParam(ff.obj.Signature()) {
@@ -310,13 +331,11 @@ func (m *Model) computeFacts() {
 			}
 		}
 	}
+}
 
-	for _, ff := range fns {
-		m.scanBody(ff, byObj)
-	}
-	m.findAcquires(fns)
-
-	// MayBlock: from the direct reasons up the reverse call graph.
+// propagateMayBlock spreads MayBlock from the direct reasons up the
+// reverse call graph.
+func (m *Model) propagateMayBlock(fns []*fnFacts) {
 	callers := map[*types.Func][]*fnFacts{}
 	for _, ff := range fns {
 		for _, c := range ff.callees {
@@ -341,75 +360,10 @@ func (m *Model) computeFacts() {
 			work = append(work, caller)
 		}
 	}
+}
 
-	// Runners: functions (declarations and literals) with chain loops.
-	for _, l := range m.Loops {
-		r := m.runnerOf[l.Func]
-		if r == nil {
-			r = &Runner{Func: l.Func, ReqParam: -1}
-			if fd, ok := l.Func.(*ast.FuncDecl); ok {
-				r.Obj, _ = m.Pass.TypesInfo.Defs[fd.Name].(*types.Func)
-			}
-			r.ReqParam = m.reqParam(l.Func)
-			m.runnerOf[l.Func] = r
-		}
-		r.Loops = append(r.Loops, l)
-		r.Before = r.Before || l.Role == Before
-		r.After = r.After || l.Role == After
-	}
-	// Calls of runners make runners, up the reverse call graph.
-	siteCallers := map[*types.Func][]*fnFacts{}
-	work = work[:0]
-	for _, ff := range fns {
-		for _, s := range ff.sites {
-			siteCallers[s.callee] = append(siteCallers[s.callee], ff)
-			if s.callee.Pkg() != m.Pass.Pkg {
-				if rc, ok := m.RunsChainFact(s.callee); ok {
-					m.addRoles(ff, rc.Before, rc.After)
-					work = append(work, ff)
-				}
-			}
-		}
-		if r := m.runnerOf[ff.decl]; r != nil && (r.Before || r.After) {
-			work = append(work, ff)
-		}
-	}
-	for len(work) > 0 {
-		ff := work[0]
-		work = work[1:]
-		r := m.runnerOf[ff.decl]
-		for _, caller := range siteCallers[ff.obj] {
-			if caller == ff {
-				continue
-			}
-			if m.addRoles(caller, r.Before, r.After) {
-				work = append(work, caller)
-			}
-		}
-	}
-	for _, ff := range fns {
-		r := m.runnerOf[ff.decl]
-		if r == nil {
-			continue
-		}
-		for _, s := range ff.sites {
-			if s.callee.Origin() == ff.obj {
-				continue
-			}
-			var cr *Runner
-			if cf := byObj[s.callee]; cf != nil {
-				cr = m.runnerOf[cf.decl]
-			}
-			if cr != nil && (cr.Before || cr.After) {
-				r.Calls = append(r.Calls, s.call)
-			} else if rc, ok := m.RunsChainFact(s.callee); ok && s.callee.Pkg() != m.Pass.Pkg && (rc.Before || rc.After) {
-				r.Calls = append(r.Calls, s.call)
-			}
-		}
-		if r.Obj != nil && (r.Before || r.After) {
-			m.runsChain[r.Obj] = &RunsChain{Before: r.Before, After: r.After, ReqParam: r.ReqParam}
-		}
-	}
+// exportFacts sorts the runners and exports the facts in source order.
+func (m *Model) exportFacts(fns []*fnFacts) {
 	// Runners in source order.
 	for _, r := range m.runnerOf {
 		m.Runners = append(m.Runners, r)
@@ -429,22 +383,6 @@ func (m *Model) computeFacts() {
 			m.Pass.ExportObjectFact(ff.obj, aq)
 		}
 	}
-}
-
-// addRoles adds roles to ff's runner (creating it); it reports growth.
-func (m *Model) addRoles(ff *fnFacts, before, after bool) bool {
-	r := m.runnerOf[ff.decl]
-	if r == nil {
-		if !before && !after {
-			return false
-		}
-		r = &Runner{Func: ff.decl, Obj: ff.obj, ReqParam: m.reqParam(ff.decl)}
-		m.runnerOf[ff.decl] = r
-	}
-	grew := before && !r.Before || after && !r.After
-	r.Before = r.Before || before
-	r.After = r.After || after
-	return grew
 }
 
 // shortReason keeps propagated reasons to one level of "calls X, which".
@@ -560,26 +498,6 @@ func hasDefault(s *ast.SelectStmt) bool {
 		}
 	}
 	return false
-}
-
-// reqParam returns the index of fn's first request parameter, or -1.
-func (m *Model) reqParam(fn ast.Node) int {
-	var ft *ast.FuncType
-	switch f := fn.(type) {
-	case *ast.FuncDecl:
-		ft = f.Type
-	case *ast.FuncLit:
-		ft = f.Type
-	}
-	i := 0
-	for _, field := range ft.Params.List {
-		n := max(len(field.Names), 1)
-		if m.IsRequest(m.Pass.TypesInfo.TypeOf(field.Type)) {
-			return i
-		}
-		i += n
-	}
-	return -1
 }
 
 // findWithLock recognises a function calling its func parameter p while
