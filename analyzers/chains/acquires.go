@@ -65,9 +65,21 @@ func LockAt(call *ast.CallExpr, aq *Acquires) (root ast.Expr, ok bool) {
 // receiver, a parameter or a package-level variable, then up the call
 // graph: a function whose call of such a function passes its own
 // receiver, parameter or global (or a field path of it) acquires too.
+//
+// Only what every call does counts: the acquisition, or the call passing
+// the lock on, must be unconditional (in a statement of the function's
+// body itself, not under an if, a loop, a switch or a function literal),
+// so that a lock taken on a slow path (sync.Pool's pinSlow) is not taken
+// "on every call".
 func (m *Model) findAcquires(fns []*fnFacts) {
+	always := map[*fnFacts]map[*ast.CallExpr]bool{}
 	for _, ff := range fns {
-		if aq := m.ownAcquires(ff); aq != nil {
+		if len(ff.locks) > 0 || len(ff.sites) > 0 {
+			always[ff] = unconditionalCalls(ff.decl.Body)
+		}
+	}
+	for _, ff := range fns {
+		if aq := m.ownAcquires(ff, always[ff]); aq != nil {
 			m.acquires[ff.obj] = aq
 		}
 	}
@@ -78,7 +90,7 @@ func (m *Model) findAcquires(fns []*fnFacts) {
 				continue
 			}
 			for _, s := range ff.sites {
-				if !s.runs || s.callee.Origin() == ff.obj {
+				if !s.runs || !always[ff][s.call] || s.callee.Origin() == ff.obj {
 					continue
 				}
 				aq, ok := m.AcquiresFact(s.callee)
@@ -95,8 +107,9 @@ func (m *Model) findAcquires(fns []*fnFacts) {
 	}
 }
 
-// ownAcquires finds ff's first acquisition that it also releases.
-func (m *Model) ownAcquires(ff *fnFacts) *Acquires {
+// ownAcquires finds ff's first unconditional acquisition that it also
+// releases.
+func (m *Model) ownAcquires(ff *fnFacts, always map[*ast.CallExpr]bool) *Acquires {
 	released := map[string]bool{}
 	for _, lo := range ff.locks {
 		if lo.Op == Release {
@@ -104,7 +117,7 @@ func (m *Model) ownAcquires(ff *fnFacts) *Acquires {
 		}
 	}
 	for _, lo := range ff.locks {
-		if lo.Op != Acquire || lo.Lock == nil || !released[lo.ID] {
+		if lo.Op != Acquire || lo.Lock == nil || !released[lo.ID] || !always[lo.Call] {
 			continue
 		}
 		if aq := m.rootedAt(ff, lo.Lock, ""); aq != nil {
@@ -188,4 +201,68 @@ func joinPath(rev []string) string {
 		b.WriteString("." + rev[i])
 	}
 	return b.String()
+}
+
+// unconditionalCalls returns the calls that run whenever body runs: those
+// in the statements of body itself up to the first that may return,
+// outside nested blocks, branches, loop bodies, clauses and function
+// literals (an if's init and condition and a for's init run).
+func unconditionalCalls(body *ast.BlockStmt) map[*ast.CallExpr]bool {
+	out := map[*ast.CallExpr]bool{}
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.BlockStmt, *ast.FuncLit, *ast.CaseClause, *ast.CommClause:
+			return false
+		case *ast.IfStmt:
+			for _, part := range []ast.Node{n.Init, n.Cond} {
+				if part != nil {
+					ast.Inspect(part, visit)
+				}
+			}
+			return false
+		case *ast.ForStmt:
+			if n.Init != nil {
+				ast.Inspect(n.Init, visit)
+			}
+			return false
+		case *ast.BinaryExpr:
+			if n.Op == token.LAND || n.Op == token.LOR {
+				ast.Inspect(n.X, visit) // the right operand may not run
+				return false
+			}
+		case *ast.CallExpr:
+			out[n] = true
+		}
+		return true
+	}
+	for _, st := range body.List {
+		ast.Inspect(st, visit)
+		if mayLeave(st) {
+			break // what follows an early return may not run
+		}
+	}
+	return out
+}
+
+// mayLeave reports whether st holds a return, goto or panic call (outside
+// function literals).
+func mayLeave(st ast.Stmt) bool {
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			found = true
+		case *ast.BranchStmt:
+			found = found || n.Tok == token.GOTO
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "panic" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }

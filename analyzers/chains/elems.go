@@ -155,7 +155,7 @@ func (m *Model) elemCall(l *Loop, call *ast.CallExpr) *ElemCall {
 		}
 	}
 	if m.isElem(l, fun) {
-		if _, ok := info.TypeOf(fun).Underlying().(*types.Signature); ok {
+		if funcSig(info.TypeOf(fun)) != nil {
 			return &ElemCall{Call: call, Kind: FuncElem, Via: m.via(l, fun)}
 		}
 		return nil

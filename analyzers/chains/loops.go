@@ -82,11 +82,42 @@ func (m *Model) finishLoop(l *Loop) bool {
 
 func calledSig(info *types.Info, call *ast.CallExpr) *types.Signature {
 	if tv, ok := info.Types[call.Fun]; ok {
-		if sig, ok := tv.Type.Underlying().(*types.Signature); ok {
-			return sig
-		}
+		return funcSig(tv.Type)
 	}
 	return nil
+}
+
+// funcSig returns the signature of a func type, or of a type parameter
+// whose type set holds only funcs of one signature (H ~func(string)).
+func funcSig(t types.Type) *types.Signature {
+	if t == nil {
+		return nil
+	}
+	if sig, ok := t.Underlying().(*types.Signature); ok {
+		return sig
+	}
+	tp, ok := types.Unalias(t).(*types.TypeParam)
+	if !ok {
+		return nil
+	}
+	iface, ok := tp.Constraint().Underlying().(*types.Interface)
+	if !ok || iface.NumMethods() > 0 || iface.NumEmbeddeds() != 1 {
+		return nil
+	}
+	var sig *types.Signature
+	switch e := iface.EmbeddedType(0).(type) {
+	case *types.Union:
+		for i := range e.Len() {
+			s, ok := e.Term(i).Type().Underlying().(*types.Signature)
+			if !ok || sig != nil && !types.Identical(s, sig) {
+				return nil
+			}
+			sig = s
+		}
+	default:
+		sig, _ = e.Underlying().(*types.Signature)
+	}
+	return sig
 }
 
 // collectionElem returns the element type of a slice, array, pointer to

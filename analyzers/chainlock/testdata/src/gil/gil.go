@@ -34,3 +34,10 @@ func Serve(req *Request, after []func(*Request, *Response)) *Response { // want 
 	RunAfter(resp, req, after)
 	return resp
 }
+
+// State copies the VM's state under its lock: each call takes vm.mu.
+func (vm *VM) State() string { // want State:`acquires\(receiver.mu: mutex vm.mu\)` State:`mayBlock\(takes lock vm.mu\)`
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	return "state"
+}

@@ -8,7 +8,7 @@ type Resp struct{}
 
 type Request struct{} // not a request: -request-types replaced the defaults
 
-func Run(chain []func(*Req) *Req, req *Req, g *py.GIL) *Req { // want `fact runsChain\(before=true, after=false, req=1\)` `fact mayBlock` `fact acquires\(param 2: lock pair g \(py\.GIL\.Enter/py\.GIL\.Leave\)\)`
+func Run(chain []func(*Req) *Req, req *Req, g *py.GIL) *Req { // want `fact runsChain\(before=true, after=false, req=1\)` `fact mayBlock`
 	for _, m := range chain { // want `range loop over chain: before \[func\+feeds\]`
 		st := py.Ensure() // want `acquire lock pair py.Ensure/py.Release invariant=true`
 		req = m(req)

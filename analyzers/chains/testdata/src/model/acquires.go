@@ -57,3 +57,34 @@ func (s *span) async() {
 		s.mu.Unlock()
 	}()
 }
+
+// Not Acquires: the lock is taken only on a slow path (after an early
+// return, or under an if), as sync.Pool's pinSlow; nor is a caller of
+// such a function.
+func (s *span) fast(ok bool) string { // want `fact mayBlock`
+	if ok {
+		return s.name
+	}
+	return s.slow()
+}
+
+func (s *span) slow() string { // want `fact acquires\(receiver.mu: mutex s.mu\)` `fact mayBlock`
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.name
+}
+
+func (s *span) sometimes(ok bool) { // want `fact mayBlock`
+	if ok {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	s.name = "x"
+}
+
+func (s *span) either(ok bool) string { // want `fact mayBlock`
+	if ok && s.snapshot() != "" {
+		return ""
+	}
+	return s.name
+}

@@ -27,7 +27,7 @@ type Server struct {
 	rw     sync.RWMutex
 }
 
-func (s *Server) Before(req *Request) *Request { // want `fact runsChain\(before=true, after=false, req=0\)` `fact mayBlock\(takes lock s.mu\)` `fact acquires\(receiver\.mu: mutex s\.mu\)`
+func (s *Server) Before(req *Request) *Request { // want `fact runsChain\(before=true, after=false, req=0\)` `fact mayBlock\(takes lock s.mu\)`
 	for _, m := range s.before { // want `range loop over s.before: before \[func\+feeds\]`
 		s.mu.Lock() // want `acquire mutex s.mu invariant=true`
 		req = m(req)
@@ -43,7 +43,7 @@ func (s *Server) After(req *Request, resp *Response) { // want `fact runsChain\(
 }
 
 // Serve calls runners: it is one (before and after).
-func (s *Server) Serve(req *Request) *Response { // want `fact runsChain\(before=true, after=true, req=0\)` `fact mayBlock\(calls Before, which takes lock s.mu\)` `fact acquires\(receiver\.mu: mutex s\.mu\)`
+func (s *Server) Serve(req *Request) *Response { // want `fact runsChain\(before=true, after=true, req=0\)` `fact mayBlock\(calls Before, which takes lock s.mu\)`
 	req = s.Before(req)
 	resp := &Response{}
 	s.After(req, resp)
@@ -75,7 +75,7 @@ func (s *Server) Steps(req *Request) *Request { // want `fact runsChain` `fact m
 	return req
 }
 
-func (s *Server) ReadLocked(req *Request) { // want `fact runsChain` `fact mayBlock` `fact acquires\(receiver\.rw: read lock s\.rw\)`
+func (s *Server) ReadLocked(req *Request) { // want `fact runsChain` `fact mayBlock`
 	for _, m := range s.before { // want `range loop over s.before: before \[func\+closure\]`
 		func() {
 			s.rw.RLock()         // want `acquire read lock s.rw invariant=true`
@@ -92,7 +92,7 @@ func (s *Server) withLock(f func()) { // want `fact withLock\(param 0, s.mu\)` `
 	f()
 }
 
-func (s *Server) Helper(req *Request) { // want `fact runsChain` `fact mayBlock` `fact acquires\(receiver\.mu: mutex s\.mu\)`
+func (s *Server) Helper(req *Request) { // want `fact runsChain` `fact mayBlock`
 	for _, m := range s.before { // want `range loop over s.before: before \[func\+closure\]`
 		s.withLock(func() { m(req) }) // want `scoped with-lock helper s.withLock invariant=true`
 	}
