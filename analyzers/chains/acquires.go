@@ -245,24 +245,21 @@ func unconditionalCalls(body *ast.BlockStmt) map[*ast.CallExpr]bool {
 	return out
 }
 
-// mayLeave reports whether st holds a return, goto or panic call (outside
-// function literals).
+// mayLeave reports whether st may leave the function: a return or goto
+// (or a break: conservatively), or a panic call.
 func mayLeave(st ast.Stmt) bool {
+	if exits(st) {
+		return true
+	}
 	found := false
 	ast.Inspect(st, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			found = true
-		case *ast.BranchStmt:
-			found = found || n.Tok == token.GOTO
-		case *ast.CallExpr:
-			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "panic" {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && id.Name == "panic" {
 				found = true
 			}
 		}
-		return !found
+		_, lit := n.(*ast.FuncLit)
+		return !found && !lit
 	})
 	return found
 }
