@@ -91,3 +91,15 @@ func (e *Engine) Copied(req *Request, hooks []Hook) *Request {
 	}
 	return req
 }
+
+// A per-iteration closure with a deferred release, in an integer range.
+func IntRangeClosure(mu *Locked, chain []Middleware, req *Request) *Request {
+	for i := range len(chain) {
+		func() {
+			mu.Lock() // want `lock mu is acquired once per middleware of chain`
+			defer mu.Unlock()
+			req = chain[i](req)
+		}()
+	}
+	return req
+}
