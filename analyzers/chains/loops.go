@@ -218,7 +218,9 @@ func (m *Model) rangeLoop(s *ast.RangeStmt) *Loop {
 		l.Value = key
 		return l
 	case *types.Basic:
-		return m.intRange(s, key)
+		if u.Info()&types.IsInteger != 0 {
+			return m.intRange(s, key)
+		}
 	case *types.Signature:
 		return m.iterLoop(s, key, val)
 	}

@@ -189,6 +189,9 @@ func NotShapes(chain []func(), other []func(), n int, head *Node) {
 		_ = i
 		other[0]()
 	}
+	for i := range "abc" { // a string's byte offsets, not a count
+		other[i]()
+	}
 	for x := head; x != nil; x = x.next {
 		_ = x
 	}
