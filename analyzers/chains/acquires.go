@@ -163,7 +163,7 @@ func (m *Model) rootedAt(ff *fnFacts, e ast.Expr, suffix string) *Acquires {
 			continue
 		case *ast.SelectorExpr:
 			if sel := info.Selections[x]; sel == nil || sel.Kind() != types.FieldVal {
-				if v, ok := info.Uses[x.Sel].(*types.Var); ok && v.Parent() == v.Pkg().Scope() {
+				if v, ok := info.Uses[x.Sel].(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
 					return &Acquires{Param: -1, Global: v.Pkg().Path() + "." + v.Name(), Path: joinPath(path) + suffix}
 				}
 				return nil

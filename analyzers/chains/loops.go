@@ -509,7 +509,11 @@ func (m *Model) findSteps(nodes []ast.Node) (counters []ast.Expr, cursors []ast.
 		if pathRoot(e) == nil || seen[types.ExprString(e)] {
 			return
 		}
-		if b, ok := info.TypeOf(e).Underlying().(*types.Basic); !ok || b.Info()&types.IsInteger == 0 {
+		t := info.TypeOf(e)
+		if t == nil {
+			return
+		}
+		if b, ok := t.Underlying().(*types.Basic); !ok || b.Info()&types.IsInteger == 0 {
 			return
 		}
 		seen[types.ExprString(e)] = true
