@@ -16,6 +16,15 @@ type alias struct {
 	field  *types.Var
 }
 
+// staticMethods reports whether a call of a concrete method of the
+// element counts as an element call: in range and indexed loops over a
+// slice or array, as it always has; in the other shapes only dynamic
+// callees do (func values, interface methods, func fields), to keep
+// ordinary walks over lists, maps and counters out.
+func (l *Loop) staticMethods() bool {
+	return l.Shape == RangeShape || l.Shape == IndexShape || l.Batched != nil
+}
+
 // span is the source range of the loop: its statement, or for a goto loop
 // its synthesized body.
 func (l *Loop) span() ast.Node {
@@ -172,7 +181,7 @@ func (m *Model) elemCall(l *Loop, call *ast.CallExpr) *ElemCall {
 				return nil // the cursor's step: n = n.Next()
 			}
 		}
-		if a, ok := m.selAlias(sel); ok {
+		if a, ok := m.selAlias(sel); ok && (a.kind != MethodElem || l.staticMethods() || types.IsInterface(info.TypeOf(sel.X))) {
 			return &ElemCall{Call: call, Kind: a.kind, Method: a.method, Field: a.field, Via: m.via(l, sel.X)}
 		}
 	}

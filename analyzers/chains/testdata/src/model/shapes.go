@@ -65,6 +65,8 @@ type Node struct {
 
 func (n *Node) Next() *Node { return n.next }
 
+func (n *Node) Touch() {}
+
 func List(head *Node, req *Request) { // want `fact runsChain`
 	for n := head; n != nil; n = n.next { // want `list step n loop over head: before \[field\]`
 		n.fn(req)
@@ -194,6 +196,9 @@ func NotShapes(chain []func(), other []func(), n int, head *Node) {
 	}
 	for x := head; x != nil; x = x.next {
 		_ = x
+	}
+	for x := head; x != nil; x = x.next {
+		x.Touch() // a concrete method: not a callee taken from the list
 	}
 	i := 0
 again:
