@@ -32,6 +32,10 @@
 //     for c.index < len(c.handlers) { c.handlers[c.index](c); c.index++ }
 //   - a goto loop, advancing a counter or a list cursor.
 //
+// In range and indexed loops over a slice or array a concrete method of the
+// element is an element call too; in the other shapes only dynamic callees
+// are, so that ordinary walks over lists, maps and counters are not chains.
+//
 // The element is called directly (m(req), m.Serve(req), m.Fn(req),
 // chain[i](req)) or through a local of the loop body that holds it or a
 // part of it: a copy (p := e.plugins[i]), a pointer (p := &chain[i]), a
