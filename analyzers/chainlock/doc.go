@@ -37,21 +37,46 @@ Fixed (what the suggested fix writes):
 	}
 
 Recognised: sync.Mutex, sync.RWMutex (RLock is fixed with mu.RLocker()),
-any sync.Locker, golang.org/x/sync/semaphore.Weighted, acquire:release
+any sync.Locker (also a type with its own Lock and Unlock), golang.org/x/sync/semaphore.Weighted, acquire:release
 pairs configured with -chains.lock-pairs (by default the cgo CPython GIL
 calls), and helpers that call a func argument under a lock, in this package
 or another (withGIL(func() { ... }), fixed with chainruntime.BatchedFunc);
-chains of funcs, of interfaces whose method is called, and of structs with
-a called func field; range loops and indexed loops; per-iteration closures
-with a deferred release (func() { mu.Lock(); defer mu.Unlock(); m(req) }()).
+per-iteration closures with a deferred release
+(func() { mu.Lock(); defer mu.Unlock(); m(req) }()). Chains are the chain
+loops of the chains analyzer, in every shape: range and indexed loops over
+slices and arrays, integer ranges (for i := range len(chain)), iterators
+(slices.Values, slices.Backward, maps.Values, a user iter.Seq), linked
+lists, an index kept in a field (gin's c.index), map and channel ranges,
+goto loops; the element called directly, through a local, a copy, a method
+value or a type assertion.
+
 A loop that takes the lock on only some iterations, by a branch on the
 element (if m.Async { m.Fn(req) } else { mu.Lock(); m.Fn(req); mu.Unlock() }),
 is a mixed chain; the fix passes the branch condition as the blocking
-predicate (func(m T) bool { return m.Async }).
+predicate (func(m T) bool { return m.Async }). When the branches differ
+beyond the lock calls (if a, ok := m.(Async); ok { a.ServeAsync(req) } else
+{ ... }), the if/else stays without the lock calls and the predicate repeats
+the condition, which must have no effect (no call).
+
+Two shapes take the lock outside the loop body:
+
+  - A per-iteration call of a function that takes a loop-invariant lock
+    itself (the Acquires fact, across packages), whose result goes to the
+    middleware: for _, sp := range sps { sp.sp.OnEnd(s.snapshot()) } where
+    snapshot takes s.mu. Reported at the call; no fix: hoisting the call
+    needs proof that no middleware changes what it reads, which dynamic
+    calls do not give, and would run it for an empty chain too.
+  - A chain built at load time from closures that each take the same lock
+    around their middleware, run by another loop of the package:
+    for _, mw := range mws { chain = append(chain, func(r *Req) { gil.Lock(); mw(r); gil.Unlock() }) }.
+    Reported at the construction site with the running loop as related
+    information; no fix (the lock would move to the running loop, which is
+    safe only if nothing else runs the chain).
 
 Not reported: a per-element or striped lock (m.mu.Lock(), locks[i%8],
 a lock looked up in a map per element: the lock must be loop-invariant,
-which is decided on SSA form); a lock held around the whole loop; a chain
+which is decided on SSA form); a function taking its receiver's lock called
+on each element (sp.snapshot()); a lock held around the whole loop; a chain
 copied under the lock and run unlocked; a loop whose middleware call runs
 outside the critical section; loops that call no element; loops already
 ranging over the runtime's iterators; generated files.
@@ -65,7 +90,10 @@ take: a stateless configured pair (interp.Enter()/interp.Leave()) is adapted
 with chainruntime.Locker, while semaphores and pairs whose release needs the
 acquisition's state (the GIL's PyGILState_Ensure/PyGILState_Release) are
 reported without a fix (wrap them in a type with Lock and Unlock methods);
-a reverse loop is not rewritten.
+a reverse loop is not rewritten; the loop must run every element of a slice
+or array once, in order (an array is sliced: a[:]; an integer range only as
+range len(chain)): iterator, list, map, channel, field-index and goto loops
+are reported with the reason and no fix.
 Otherwise the message says what stands in the way.
 
 Flags: those of the chains analyzer (-chains.lock-pairs,

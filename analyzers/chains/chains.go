@@ -27,7 +27,7 @@ var Analyzer = &analysis.Analyzer{
 	Run:        run,
 	Requires:   []*analysis.Analyzer{inspect.Analyzer},
 	ResultType: reflect.TypeOf((*Model)(nil)),
-	FactTypes:  []analysis.Fact{(*WithLock)(nil), (*MayBlock)(nil), (*RunsChain)(nil)},
+	FactTypes:  []analysis.Fact{(*WithLock)(nil), (*MayBlock)(nil), (*RunsChain)(nil), (*Acquires)(nil)},
 }
 
 // The flag values are the analyzer's only package-level state; they are
@@ -134,6 +134,7 @@ func run(pass *analysis.Pass) (any, error) {
 		mayBlock:   map[*types.Func]string{},
 		withLock:   map[*types.Func]*WithLock{},
 		runsChain:  map[*types.Func]*RunsChain{},
+		acquires:   map[*types.Func]*Acquires{},
 		runnerOf:   map[ast.Node]*Runner{},
 	}
 	m.cfg.pairNames = map[string]bool{}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -42,16 +43,23 @@ func (f *RunsChain) String() string {
 }
 
 // WithLockFact returns fn's WithLock fact, from this package or an import.
-func (m *Model) WithLockFact(fn *types.Func) (*WithLock, bool) {
+func (m *Model) WithLockFact(fn *types.Func) (*WithLock, bool) { return objectFact(m, fn, m.withLock) }
+
+// objectFact returns fn's fact of type *F: from local for a function of
+// this package, else imported.
+func objectFact[F any, P interface {
+	*F
+	analysis.Fact
+}](m *Model, fn *types.Func, local map[*types.Func]P) (P, bool) {
 	if fn == nil {
 		return nil, false
 	}
 	fn = fn.Origin()
 	if fn.Pkg() == m.Pass.Pkg {
-		f, ok := m.withLock[fn]
+		f, ok := local[fn]
 		return f, ok
 	}
-	f := new(WithLock)
+	f := P(new(F))
 	return f, m.importFact(fn, f)
 }
 
@@ -77,16 +85,7 @@ func (m *Model) MayBlockFact(fn *types.Func) (string, bool) {
 
 // RunsChainFact returns fn's RunsChain fact, from this package or an import.
 func (m *Model) RunsChainFact(fn *types.Func) (*RunsChain, bool) {
-	if fn == nil {
-		return nil, false
-	}
-	fn = fn.Origin()
-	if fn.Pkg() == m.Pass.Pkg {
-		f, ok := m.runsChain[fn]
-		return f, ok
-	}
-	f := new(RunsChain)
-	return f, m.importFact(fn, f)
+	return objectFact(m, fn, m.runsChain)
 }
 
 // CallMayBlock reports whether call may block and why: a known blocking
@@ -263,19 +262,39 @@ type fnFacts struct {
 	// sites are its calls (anywhere in its body) of package-local
 	// functions and of imported runners (for RunsChain).
 	sites []callSite
+	// locks are the lock operations that run in it (for Acquires).
+	locks []LockOp
 }
 
 type callSite struct {
 	call   *ast.CallExpr
 	callee *types.Func
+	runs   bool // the call runs when the function does
 }
 
-// computeFacts computes MayBlock, WithLock and RunsChain for the package's
-// function declarations and exports them in source order, and builds
-// Runners. Each body is walked once; MayBlock and RunsChain then propagate
-// over the package's static call graph by worklist, WithLock (rare: it
-// needs a func parameter) by a fixed point over the functions that have one.
+// computeFacts computes MayBlock, WithLock, Acquires and RunsChain for
+// the package's function declarations and exports them in source order,
+// and builds Runners. Each body is walked once; MayBlock, Acquires and
+// RunsChain then propagate over the package's static call graph by
+// worklist, WithLock (rare: it needs a func parameter) by a fixed point
+// over the functions that have one.
 func (m *Model) computeFacts() {
+	fns, byObj := m.funcDecls()
+	// WithLock first: LockOp (used below) recognises helpers by it.
+	m.computeWithLock(fns)
+	for _, ff := range fns {
+		m.scanBody(ff, byObj)
+	}
+	m.findAcquires(fns)
+	m.propagateMayBlock(fns)
+	m.loopRunners()
+	m.propagateRunners(fns)
+	m.runnerCalls(fns, byObj)
+	m.exportFacts(fns)
+}
+
+// funcDecls lists the package's function declarations with bodies.
+func (m *Model) funcDecls() ([]*fnFacts, map[*types.Func]*fnFacts) {
 	var fns []*fnFacts
 	byObj := map[*types.Func]*fnFacts{}
 	for _, f := range m.Pass.Files {
@@ -289,8 +308,12 @@ func (m *Model) computeFacts() {
 			}
 		}
 	}
+	return fns, byObj
+}
 
-	// WithLock first: LockOp (used below) recognises helpers by it.
+// computeWithLock finds the with-lock helpers, to a fixed point (a helper
+// may call another).
+func (m *Model) computeWithLock(fns []*fnFacts) {
 	var withParams []*fnFacts
 	for _, ff := range fns {
 		if hasFuncParam(ff.obj.Signature()) {
@@ -308,12 +331,11 @@ func (m *Model) computeFacts() {
 			}
 		}
 	}
+}
 
-	for _, ff := range fns {
-		m.scanBody(ff, byObj)
-	}
-
-	// MayBlock: from the direct reasons up the reverse call graph.
+// propagateMayBlock spreads MayBlock from the direct reasons up the
+// reverse call graph.
+func (m *Model) propagateMayBlock(fns []*fnFacts) {
 	callers := map[*types.Func][]*fnFacts{}
 	for _, ff := range fns {
 		for _, c := range ff.callees {
@@ -338,75 +360,10 @@ func (m *Model) computeFacts() {
 			work = append(work, caller)
 		}
 	}
+}
 
-	// Runners: functions (declarations and literals) with chain loops.
-	for _, l := range m.Loops {
-		r := m.runnerOf[l.Func]
-		if r == nil {
-			r = &Runner{Func: l.Func, ReqParam: -1}
-			if fd, ok := l.Func.(*ast.FuncDecl); ok {
-				r.Obj, _ = m.Pass.TypesInfo.Defs[fd.Name].(*types.Func)
-			}
-			r.ReqParam = m.reqParam(l.Func)
-			m.runnerOf[l.Func] = r
-		}
-		r.Loops = append(r.Loops, l)
-		r.Before = r.Before || l.Role == Before
-		r.After = r.After || l.Role == After
-	}
-	// Calls of runners make runners, up the reverse call graph.
-	siteCallers := map[*types.Func][]*fnFacts{}
-	work = work[:0]
-	for _, ff := range fns {
-		for _, s := range ff.sites {
-			siteCallers[s.callee] = append(siteCallers[s.callee], ff)
-			if s.callee.Pkg() != m.Pass.Pkg {
-				if rc, ok := m.RunsChainFact(s.callee); ok {
-					m.addRoles(ff, rc.Before, rc.After)
-					work = append(work, ff)
-				}
-			}
-		}
-		if r := m.runnerOf[ff.decl]; r != nil && (r.Before || r.After) {
-			work = append(work, ff)
-		}
-	}
-	for len(work) > 0 {
-		ff := work[0]
-		work = work[1:]
-		r := m.runnerOf[ff.decl]
-		for _, caller := range siteCallers[ff.obj] {
-			if caller == ff {
-				continue
-			}
-			if m.addRoles(caller, r.Before, r.After) {
-				work = append(work, caller)
-			}
-		}
-	}
-	for _, ff := range fns {
-		r := m.runnerOf[ff.decl]
-		if r == nil {
-			continue
-		}
-		for _, s := range ff.sites {
-			if s.callee.Origin() == ff.obj {
-				continue
-			}
-			var cr *Runner
-			if cf := byObj[s.callee]; cf != nil {
-				cr = m.runnerOf[cf.decl]
-			}
-			if cr != nil && (cr.Before || cr.After) {
-				r.Calls = append(r.Calls, s.call)
-			} else if rc, ok := m.RunsChainFact(s.callee); ok && s.callee.Pkg() != m.Pass.Pkg && (rc.Before || rc.After) {
-				r.Calls = append(r.Calls, s.call)
-			}
-		}
-		if r.Obj != nil && (r.Before || r.After) {
-			m.runsChain[r.Obj] = &RunsChain{Before: r.Before, After: r.After, ReqParam: r.ReqParam}
-		}
-	}
+// exportFacts sorts the runners and exports the facts in source order.
+func (m *Model) exportFacts(fns []*fnFacts) {
 	// Runners in source order.
 	for _, r := range m.runnerOf {
 		m.Runners = append(m.Runners, r)
@@ -422,23 +379,10 @@ func (m *Model) computeFacts() {
 		if rc, ok := m.runsChain[ff.obj]; ok {
 			m.Pass.ExportObjectFact(ff.obj, rc)
 		}
-	}
-}
-
-// addRoles adds roles to ff's runner (creating it); it reports growth.
-func (m *Model) addRoles(ff *fnFacts, before, after bool) bool {
-	r := m.runnerOf[ff.decl]
-	if r == nil {
-		if !before && !after {
-			return false
+		if aq, ok := m.acquires[ff.obj]; ok {
+			m.Pass.ExportObjectFact(ff.obj, aq)
 		}
-		r = &Runner{Func: ff.decl, Obj: ff.obj, ReqParam: m.reqParam(ff.decl)}
-		m.runnerOf[ff.decl] = r
 	}
-	grew := before && !r.Before || after && !r.After
-	r.Before = r.Before || before
-	r.After = r.After || after
-	return grew
 }
 
 // shortReason keeps propagated reasons to one level of "calls X, which".
@@ -517,18 +461,24 @@ func (m *Model) scanBody(ff *fnFacts, byObj map[*types.Func]*fnFacts) {
 				callee = callee.Origin()
 			}
 			if callee != nil && callee.Pkg() == m.Pass.Pkg && byObj[callee] != nil {
-				ff.sites = append(ff.sites, callSite{n, callee})
+				ff.sites = append(ff.sites, callSite{n, callee, runs})
 				if runs && !seenCallee[callee] {
 					seenCallee[callee] = true
 					ff.callees = append(ff.callees, callee)
 				}
-				if lo, ok := m.LockOp(n); runs && ok && lo.Op != Release && ff.block == "" && lo.Kind != Helper {
-					ff.block = "takes lock " + lo.Name
+				if lo, ok := m.LockOp(n); runs && ok {
+					ff.locks = append(ff.locks, lo)
+					if lo.Op != Release && ff.block == "" && lo.Kind != Helper {
+						ff.block = "takes lock " + lo.Name
+					}
 				}
 				return true
 			}
 			if callee != nil && callee.Pkg() != nil && callee.Pkg() != m.Pass.Pkg {
-				ff.sites = append(ff.sites, callSite{n, callee})
+				ff.sites = append(ff.sites, callSite{n, callee, runs})
+			}
+			if lo, ok := m.LockOp(n); runs && ok {
+				ff.locks = append(ff.locks, lo)
 			}
 			if runs && ff.block == "" {
 				if r, ok := m.CallMayBlock(n); ok {
@@ -548,26 +498,6 @@ func hasDefault(s *ast.SelectStmt) bool {
 		}
 	}
 	return false
-}
-
-// reqParam returns the index of fn's first request parameter, or -1.
-func (m *Model) reqParam(fn ast.Node) int {
-	var ft *ast.FuncType
-	switch f := fn.(type) {
-	case *ast.FuncDecl:
-		ft = f.Type
-	case *ast.FuncLit:
-		ft = f.Type
-	}
-	i := 0
-	for _, field := range ft.Params.List {
-		n := max(len(field.Names), 1)
-		if m.IsRequest(m.Pass.TypesInfo.TypeOf(field.Type)) {
-			return i
-		}
-		i += n
-	}
-	return -1
 }
 
 // findWithLock recognises a function calling its func parameter p while

@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
@@ -30,6 +29,7 @@ type Model struct {
 	mayBlock  map[*types.Func]string
 	withLock  map[*types.Func]*WithLock
 	runsChain map[*types.Func]*RunsChain
+	acquires  map[*types.Func]*Acquires
 	runnerOf  map[ast.Node]*Runner
 
 	ssaOnce sync.Once
@@ -67,38 +67,97 @@ const (
 	// FuncElem: the element is a func value: m(req).
 	FuncElem ElemKind = iota
 	// MethodElem: the element is an interface (or other) value whose
-	// method is called: m.Serve(req).
+	// method is called: m.Serve(req); or the method of an interface field
+	// of the element is called: sp.sp.OnEnd(s).
 	MethodElem
 	// FieldElem: the element is a struct (or pointer to one) whose func
 	// field is called: m.Fn(req).
 	FieldElem
 )
 
-// A Loop is a chain loop: a loop over a slice or array whose element is
-// called in the body.
+// Shape says how a chain loop walks its chain. Every loop of a Go
+// function's control-flow graph (every natural loop) is written as a for
+// or range statement or closed by a backward goto; the shape names which
+// of these the loop is and where its element comes from.
+type Shape int
+
+const (
+	// RangeShape: for _, m := range chain over a slice, array or pointer
+	// to array.
+	RangeShape Shape = iota
+	// IndexShape: for i := 0; i < len(chain); i++ (Reverse: from
+	// len(chain)-1 down to 0) with the element chain[i].
+	IndexShape
+	// IntRangeShape: for i := range n or for i := range len(chain) (Go
+	// 1.22), with the element chain[i].
+	IntRangeShape
+	// IterShape: range over a func iterator: slices.Values(chain),
+	// slices.All, slices.Backward (Reverse), maps.Values, maps.All, a
+	// user-written iter.Seq or iter.Seq2, or the runtime's batching
+	// iterators (Batched set). go/ssa compiles the body into a
+	// synthesized yield function (an anonymous function of Func's SSA
+	// form).
+	IterShape
+	// MapShape: range over a map of elements.
+	MapShape
+	// ChanShape: range over a channel of elements.
+	ChanShape
+	// ListShape: a linked list walked by a cursor that the loop moves to
+	// a field of itself: for n := head; n != nil; n = n.next { n.fn(req) }.
+	ListShape
+	// CounterShape: a for loop other than IndexShape whose element is
+	// chain[k] for a counter k the loop increments or decrements: a
+	// variable, or a struct field as gin keeps it
+	// (for c.index < len(c.handlers) { c.handlers[c.index](c); c.index++ }).
+	// A middleware may move such an index.
+	CounterShape
+	// GotoShape: a loop closed by a backward goto, its element taken by
+	// a counter or a list cursor as in CounterShape and ListShape.
+	GotoShape
+)
+
+func (s Shape) String() string {
+	return [...]string{"range", "indexed", "int-range", "iterator", "map", "channel", "list", "counter", "goto"}[s]
+}
+
+// A Loop is a chain loop: a loop that calls, per iteration, an element
+// of one iterated collection (a func value, an interface method, a func
+// field).
 type Loop struct {
-	// Stmt is the *ast.RangeStmt or *ast.ForStmt.
+	// Shape says how the loop is written and walks its chain.
+	Shape Shape
+	// Stmt is the *ast.RangeStmt or *ast.ForStmt; for GotoShape, the
+	// *ast.LabeledStmt the goto jumps back to.
 	Stmt ast.Stmt
-	// Body is the loop body.
+	// Body is the loop body. For GotoShape it is synthesized (not a node
+	// of the file): a block holding the statements from the label to the
+	// one holding the last goto, which spans exactly the loop's source.
 	Body *ast.BlockStmt
 	// Func is the innermost enclosing *ast.FuncDecl or *ast.FuncLit.
 	Func ast.Node
 	// File is the file holding the loop.
 	File *ast.File
 	// Chain is the ranged (or indexed) chain expression; ChainName is
-	// its short printed form, such as "s.before".
+	// its short printed form, such as "s.before". For IterShape it is the
+	// collection argument of a slices or maps iterator or of the
+	// runtime's, else the iterator itself; for ListShape the head (the
+	// cursor's initial value, or the cursor when it has none).
 	Chain     ast.Expr
 	ChainName string
-	// ChainType is the type of Chain (slice, array or pointer to array);
-	// Elem is its element type.
+	// ChainType is the type of Chain; Elem is the element type.
 	ChainType types.Type
 	Elem      types.Type
 	// Index is the index variable (nil if none, or "_"); Value is the
-	// element variable: the range value, or in an indexed loop the
-	// variable bound by "m := chain[i]" (nil if none).
+	// element variable: the range value (the range key of a channel or
+	// a slices.Values/maps.Values iterator), the list cursor, or in an
+	// indexed loop the variable bound by "m := chain[i]" (nil if none).
 	Index, Value *types.Var
-	// Indexed reports an indexed for loop (for i := ...; ...; ...);
-	// Reverse reports one that runs from the last element to the first.
+	// Step is what the loop advances for CounterShape, ListShape and
+	// GotoShape loops: the counter (i, c.index) or the list cursor (n);
+	// nil for the other shapes.
+	Step ast.Expr
+	// Indexed reports an IndexShape loop; Reverse reports one that runs
+	// from the last element to the first (IndexShape, slices.Backward).
 	Indexed, Reverse bool
 	// Calls are the element calls in the body, in source order.
 	Calls []*ElemCall
@@ -110,10 +169,12 @@ type Loop struct {
 	Role Role
 	// Batched is the runtime iterator a range-over-func loop ranges over
 	// (chainruntime.Batched(&mu, chain, nil) and its variants), whose
-	// chain argument is Chain; nil for a loop over the chain itself. The
-	// body of such a loop is compiled by SSA into a synthesized yield
-	// function (an anonymous function of Func's SSA form).
+	// chain argument is Chain; nil for any other loop.
 	Batched *ast.CallExpr
+
+	// elems holds the variables that denote the element or a method or
+	// func field of it (the range value, copies, locals, method values).
+	elems map[*types.Var]alias
 }
 
 // An ElemCall is a call of the chain element in a loop body.
@@ -124,6 +185,14 @@ type ElemCall struct {
 	// field (FieldElem); nil otherwise.
 	Method *types.Func
 	Field  *types.Var
+	// Via is the local variable the call goes through when the element,
+	// its method value or its func field was read into one
+	// (h := e.plugins[i].OnResp; h(r)); nil for a direct call.
+	Via *types.Var
+	// Closure is the innermost function literal of the loop body that
+	// holds the call, or nil: such a call runs in the iteration only if
+	// the literal is called there.
+	Closure *ast.FuncLit
 	// Feeds reports that the result is assigned to a variable declared
 	// outside the loop that is passed to an element call (req = m(req)).
 	Feeds bool
@@ -156,19 +225,6 @@ func (m *Model) IsRequest(t types.Type) bool { return m.cfg.req.match(t) }
 // IsResponse reports whether t is a response type (or a pointer to one).
 func (m *Model) IsResponse(t types.Type) bool { return m.cfg.resp.match(t) }
 
-// Runner returns the runner for fn (a *ast.FuncDecl or *ast.FuncLit) or nil.
-func (m *Model) Runner(fn ast.Node) *Runner { return m.runnerOf[fn] }
-
-// LoopAt returns the chain loop whose statement is stmt, or nil.
-func (m *Model) LoopAt(stmt ast.Stmt) *Loop {
-	for _, l := range m.Loops {
-		if l.Stmt == stmt {
-			return l
-		}
-	}
-	return nil
-}
-
 // RoleOf derives the role of a middleware signature.
 func (m *Model) RoleOf(sig *types.Signature) Role {
 	if sig == nil {
@@ -188,301 +244,6 @@ func (m *Model) RoleOf(sig *types.Signature) Role {
 	return Unknown
 }
 
-// findLoops finds the chain loops. The pre-scan is syntactic and cheap:
-// only loops over a slice/array of funcs, interfaces or structs whose body
-// calls the element are kept.
-func (m *Model) findLoops() {
-	info := m.Pass.TypesInfo
-	for _, f := range m.Pass.Files {
-		fc, ok := m.insp.Root().FindNode(f)
-		if !ok {
-			continue
-		}
-		for c := range fc.Preorder((*ast.RangeStmt)(nil), (*ast.ForStmt)(nil)) {
-			var l *Loop
-			switch s := c.Node().(type) {
-			case *ast.RangeStmt:
-				l = m.rangeLoop(s)
-			case *ast.ForStmt:
-				l = m.indexedLoop(s)
-			}
-			if l == nil {
-				continue
-			}
-			l.File = f
-			for e := range c.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-				l.Func = e.Node()
-				break
-			}
-			if l.Func == nil {
-				continue
-			}
-			m.findCalls(l)
-			if len(l.Calls) == 0 {
-				continue
-			}
-			l.Sig = calledSig(info, l.Calls[0].Call)
-			l.Role = m.RoleOf(l.Sig)
-			name := strings.ToLower(l.ChainName)
-			hb, ha := strings.Contains(name, "before"), strings.Contains(name, "after")
-			switch {
-			case hb && !ha && l.Role == After:
-				l.Role = Before
-			case ha && !hb && l.Role == Unknown:
-				l.Role = After
-			case !ha && l.Role == After && m.beforeHook(l):
-				l.Role = Before
-			}
-			m.Loops = append(m.Loops, l)
-		}
-	}
-}
-
-func calledSig(info *types.Info, call *ast.CallExpr) *types.Signature {
-	if tv, ok := info.Types[call.Fun]; ok {
-		if sig, ok := tv.Type.Underlying().(*types.Signature); ok {
-			return sig
-		}
-	}
-	return nil
-}
-
-// elemType returns the element type of a chain-candidate type: a slice,
-// array or pointer to array of funcs, interfaces or structs (or pointers
-// to structs) with a func field.
-func elemType(t types.Type) types.Type {
-	if t == nil {
-		return nil
-	}
-	var e types.Type
-	switch u := t.Underlying().(type) {
-	case *types.Slice:
-		e = u.Elem()
-	case *types.Array:
-		e = u.Elem()
-	case *types.Pointer:
-		if a, ok := u.Elem().Underlying().(*types.Array); ok {
-			e = a.Elem()
-		}
-	}
-	if e == nil {
-		return nil
-	}
-	switch u := e.Underlying().(type) {
-	case *types.Signature, *types.Interface, *types.Struct:
-		return e
-	case *types.Pointer:
-		if _, ok := u.Elem().Underlying().(*types.Struct); ok {
-			return e
-		}
-	}
-	return nil
-}
-
-func identVar(info *types.Info, e ast.Expr) *types.Var {
-	id, ok := e.(*ast.Ident)
-	if !ok || id.Name == "_" {
-		return nil
-	}
-	obj := info.Defs[id]
-	if obj == nil {
-		obj = info.Uses[id]
-	}
-	v, _ := obj.(*types.Var)
-	return v
-}
-
-func (m *Model) rangeLoop(s *ast.RangeStmt) *Loop {
-	info := m.Pass.TypesInfo
-	x := s.X
-	iter := m.runtimeIter(s.X)
-	if iter != nil {
-		x = iter.Args[1]
-	}
-	t := info.TypeOf(x)
-	e := elemType(t)
-	if e == nil {
-		return nil
-	}
-	l := &Loop{Stmt: s, Body: s.Body, Chain: x, ChainName: exprName(x), ChainType: t, Elem: e, Batched: iter}
-	if s.Key != nil {
-		l.Index = identVar(info, s.Key)
-	}
-	if s.Value != nil {
-		l.Value = identVar(info, s.Value)
-	}
-	if l.Value == nil && l.Index != nil {
-		l.Value = m.boundElem(l)
-	}
-	return l
-}
-
-// indexedLoop recognises for i := 0; i < len(x); i++ and
-// for i := len(x) - 1; i >= 0; i--.
-func (m *Model) indexedLoop(s *ast.ForStmt) *Loop {
-	info := m.Pass.TypesInfo
-	init, ok := s.Init.(*ast.AssignStmt)
-	if !ok || len(init.Lhs) != 1 || len(init.Rhs) != 1 || init.Tok != token.DEFINE {
-		return nil
-	}
-	idx := identVar(info, init.Lhs[0])
-	cond, ok := s.Cond.(*ast.BinaryExpr)
-	if idx == nil || !ok || !isIdent(info, cond.X, idx) {
-		return nil
-	}
-	var x ast.Expr
-	reverse := false
-	switch {
-	case cond.Op == token.LSS && isZero(init.Rhs[0]) && isIncDec(info, s.Post, idx, token.INC):
-		x = lenArg(cond.Y)
-	case cond.Op == token.GEQ && isZero(cond.Y) && isIncDec(info, s.Post, idx, token.DEC):
-		if b, ok := ast.Unparen(init.Rhs[0]).(*ast.BinaryExpr); ok && b.Op == token.SUB && isOne(b.Y) {
-			x = lenArg(b.X)
-		}
-		reverse = true
-	}
-	if x == nil {
-		return nil
-	}
-	t := info.TypeOf(x)
-	e := elemType(t)
-	if e == nil {
-		return nil
-	}
-	l := &Loop{Stmt: s, Body: s.Body, Chain: x, ChainName: exprName(x), ChainType: t, Elem: e,
-		Index: idx, Indexed: true, Reverse: reverse}
-	l.Value = m.boundElem(l)
-	return l
-}
-
-// boundElem finds "v := chain[i]" as a top-level statement of the body.
-func (m *Model) boundElem(l *Loop) *types.Var {
-	for _, st := range l.Body.List {
-		as, ok := st.(*ast.AssignStmt)
-		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
-			continue
-		}
-		if m.isChainIndex(l, as.Rhs[0]) {
-			return identVar(m.Pass.TypesInfo, as.Lhs[0])
-		}
-	}
-	return nil
-}
-
-// isChainIndex reports whether e is chain[i] for the loop's index.
-func (m *Model) isChainIndex(l *Loop, e ast.Expr) bool {
-	ix, ok := ast.Unparen(e).(*ast.IndexExpr)
-	return ok && l.Index != nil && isIdent(m.Pass.TypesInfo, ix.Index, l.Index) &&
-		types.ExprString(ix.X) == types.ExprString(l.Chain)
-}
-
-// isElem reports whether e denotes the loop's element.
-func (m *Model) isElem(l *Loop, e ast.Expr) bool {
-	e = ast.Unparen(e)
-	if l.Value != nil && isIdent(m.Pass.TypesInfo, e, l.Value) {
-		return true
-	}
-	return m.isChainIndex(l, e)
-}
-
-func (m *Model) findCalls(l *Loop) {
-	info := m.Pass.TypesInfo
-	var stack []ast.Node
-	ast.Inspect(l.Body, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		var ec *ElemCall
-		fun := ast.Unparen(call.Fun)
-		if m.isElem(l, fun) {
-			if _, ok := l.Elem.Underlying().(*types.Signature); ok {
-				ec = &ElemCall{Call: call, Kind: FuncElem}
-			}
-		} else if sel, ok := fun.(*ast.SelectorExpr); ok && m.isElem(l, sel.X) {
-			if s := info.Selections[sel]; s != nil {
-				switch s.Kind() {
-				case types.MethodVal:
-					ec = &ElemCall{Call: call, Kind: MethodElem, Method: s.Obj().(*types.Func)}
-				case types.FieldVal:
-					if _, ok := s.Type().Underlying().(*types.Signature); ok {
-						ec = &ElemCall{Call: call, Kind: FieldElem, Field: s.Obj().(*types.Var)}
-					}
-				}
-			}
-		}
-		if ec != nil {
-			m.resultFlow(l, ec, stack)
-			l.Calls = append(l.Calls, ec)
-		}
-		return true
-	})
-	// Feeds: a result variable declared outside the loop is an argument
-	// of an element call.
-	for _, ec := range l.Calls {
-		for _, v := range ec.Results {
-			if v == nil || within(v.Pos(), l.Stmt) {
-				continue
-			}
-			for _, other := range l.Calls {
-				for _, a := range other.Call.Args {
-					if usesVar(info, a, v) {
-						ec.Feeds = true
-					}
-				}
-			}
-		}
-	}
-}
-
-// resultFlow fills Results and Leaves from the call's syntactic context.
-func (m *Model) resultFlow(l *Loop, ec *ElemCall, stack []ast.Node) {
-	info := m.Pass.TypesInfo
-	// stack ends with the call; find the statement holding it.
-	for i := len(stack) - 2; i >= 0; i-- {
-		switch p := stack[i].(type) {
-		case *ast.ParenExpr:
-			continue
-		case *ast.ReturnStmt:
-			ec.Leaves = true
-		case *ast.AssignStmt:
-			if len(p.Rhs) == 1 && ast.Unparen(p.Rhs[0]) == ec.Call {
-				for _, lhs := range p.Lhs {
-					ec.Results = append(ec.Results, identVar(info, lhs))
-				}
-			}
-		case *ast.ValueSpec:
-			if len(p.Values) == 1 {
-				for _, n := range p.Names {
-					ec.Results = append(ec.Results, identVar(info, n))
-				}
-			}
-		}
-		break
-	}
-	// Leaves: a result variable is returned inside the loop.
-	ast.Inspect(l.Body, func(n ast.Node) bool {
-		if _, ok := n.(*ast.FuncLit); ok {
-			return false
-		}
-		if r, ok := n.(*ast.ReturnStmt); ok {
-			for _, e := range r.Results {
-				for _, v := range ec.Results {
-					if v != nil && usesVar(info, e, v) {
-						ec.Leaves = true
-					}
-				}
-			}
-		}
-		return true
-	})
-}
-
 // FileOf returns the file of pass that holds pos, or nil.
 func FileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
 	for _, f := range pass.Files {
@@ -494,6 +255,9 @@ func FileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
 }
 
 func within(pos token.Pos, n ast.Node) bool { return n.Pos() <= pos && pos < n.End() }
+
+// UsesVar reports whether e refers to v.
+func UsesVar(info *types.Info, e ast.Expr, v *types.Var) bool { return usesVar(info, e, v) }
 
 func usesVar(info *types.Info, e ast.Expr, v *types.Var) bool {
 	found := false

@@ -33,17 +33,23 @@ var modelProbe = &analysis.Analyzer{
 				if c.Leaves {
 					kind += "+leaves"
 				}
+				if c.Via != nil {
+					kind += "+via " + c.Via.Name()
+				}
+				if c.Closure != nil {
+					kind += "+closure"
+				}
 				calls = append(calls, kind)
 			}
-			shape := "range"
-			if l.Indexed {
-				shape = "indexed"
-			}
+			shape := l.Shape.String()
 			if l.Reverse {
 				shape += " reverse"
 			}
 			if l.Batched != nil {
 				shape = "batched " + shape
+			}
+			if l.Step != nil {
+				shape += " step " + types.ExprString(l.Step)
 			}
 			pass.Reportf(l.Stmt.Pos(), "%s loop over %s: %s [%s]", shape, l.ChainName, l.Role, strings.Join(calls, " "))
 			ast.Inspect(l.Body, func(n ast.Node) bool {
@@ -78,6 +84,9 @@ var modelProbe = &analysis.Analyzer{
 					}
 					if wl, ok := m.WithLockFact(fn); ok {
 						pass.Reportf(fd.Name.Pos(), "fact %s", wl)
+					}
+					if aq, ok := m.AcquiresFact(fn); ok {
+						pass.Reportf(fd.Name.Pos(), "fact %s", aq)
 					}
 				}
 				if !strings.HasPrefix(fd.Name.Name, "Types") {

@@ -90,12 +90,52 @@ func findAnon(f *ssa.Function, lit *ast.FuncLit) *ssa.Function {
 // question is answered on SSA form; where SSA is missing it falls back to
 // the syntax (no identifier declared inside the loop, no call).
 func (m *Model) Invariant(l *Loop, op LockOp) bool {
+	return m.invariantOperand(l, op.Call, op.Lock, lockOperand)
+}
+
+// InvariantArg reports whether an operand of call, a call in l's body,
+// is loop-invariant in l: its receiver (arg -1) or its argument arg.
+func (m *Model) InvariantArg(l *Loop, call *ast.CallExpr, arg int) bool {
+	e := call.Fun
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && arg < 0 {
+		e = sel.X
+	} else if arg >= 0 && arg < len(call.Args) {
+		e = call.Args[arg]
+	}
+	return m.invariantOperand(l, call, e, func(c *ssa.CallCommon) (ssa.Value, bool) {
+		if arg < 0 {
+			return lockOperand(c)
+		}
+		if !c.IsInvoke() && c.Signature().Recv() != nil {
+			arg++
+		}
+		if arg >= len(c.Args) {
+			return nil, false
+		}
+		return c.Args[arg], false
+	})
+}
+
+// lockOperand picks the lock operand of a lock call: the receiver, or the
+// called value; static is true for a package-level function (one lock).
+func lockOperand(c *ssa.CallCommon) (v ssa.Value, static bool) {
+	switch {
+	case c.IsInvoke():
+		return c.Value, false
+	case c.Signature().Recv() != nil && len(c.Args) > 0:
+		return c.Args[0], false
+	}
+	_, static = c.Value.(*ssa.Function)
+	return c.Value, static
+}
+
+func (m *Model) invariantOperand(l *Loop, call *ast.CallExpr, e ast.Expr, pick func(*ssa.CallCommon) (ssa.Value, bool)) bool {
 	if fn := m.SSA(l.Func); fn != nil && fn.Blocks != nil {
-		if ok, known := m.ssaInvariant(fn, l, op); known {
+		if ok, known := m.ssaInvariant(fn, l, call, pick); known {
 			return ok
 		}
 	}
-	return m.syntaxInvariant(l, op.Lock)
+	return m.syntaxInvariant(l, e)
 }
 
 func (m *Model) syntaxInvariant(l *Loop, e ast.Expr) bool {
@@ -121,10 +161,10 @@ func (m *Model) syntaxInvariant(l *Loop, e ast.Expr) bool {
 	return ok
 }
 
-// ssaInvariant answers Invariant on SSA; known is false when the call or
-// the loop cannot be found in fn.
-func (m *Model) ssaInvariant(fn *ssa.Function, l *Loop, op LockOp) (ok, known bool) {
-	instr, owner := findCall(fn, op.Call.Lparen)
+// ssaInvariant answers Invariant on SSA for the operand pick chooses;
+// known is false when the call or the loop cannot be found in fn.
+func (m *Model) ssaInvariant(fn *ssa.Function, l *Loop, call *ast.CallExpr, pick func(*ssa.CallCommon) (ssa.Value, bool)) (ok, known bool) {
+	instr, owner := findCall(fn, call.Lparen)
 	if instr == nil {
 		return false, false
 	}
@@ -132,18 +172,12 @@ func (m *Model) ssaInvariant(fn *ssa.Function, l *Loop, op LockOp) (ok, known bo
 	if loop == nil {
 		return false, false
 	}
-	common := instr.Common()
-	var operand ssa.Value
-	switch {
-	case common.IsInvoke():
-		operand = common.Value
-	case common.Signature().Recv() != nil && len(common.Args) > 0:
-		operand = common.Args[0]
-	default:
-		if _, static := common.Value.(*ssa.Function); static {
-			return true, true // a package-level function: one lock
-		}
-		operand = common.Value
+	operand, static := pick(instr.Common())
+	if static {
+		return true, true
+	}
+	if operand == nil {
+		return false, false
 	}
 	inv := &invariance{fn: fn, loop: loop, seen: map[ssa.Value]bool{}}
 	return inv.value(operand, owner), true

@@ -83,15 +83,31 @@ func (s *Server) Reverse(req *Request) *Request {
 	return req
 }
 
-// A mixed chain whose branches differ beyond the lock calls.
-func (s *Server) MixedDiffer(req *Request) *Request {
+// A mixed chain whose condition calls a method: the predicate would call
+// it a second time.
+func (s *Server) MixedCall(req *Request) *Request {
 	for _, m := range s.steps {
-		if m.Async {
+		if m.async() {
 			req = m.Fn(req)
 		} else {
-			s.vmMu.Lock() // want `a mixed chain.*no fix offered: the locked and the unlocked branch differ beyond the lock calls`
+			s.vmMu.Lock() // want `a mixed chain.*no fix offered: the branch condition calls m.async, which the predicate would call a second time`
 			req = m.Fn(req)
-			req.Path = "/locked"
+			s.vmMu.Unlock()
+		}
+	}
+	return req
+}
+
+func (st *Step) async() bool { return st.Async }
+
+// A mixed chain whose if's init is not a type assertion of the element.
+func (s *Server) MixedInit(req *Request) *Request {
+	for _, m := range s.steps {
+		if n := len(m.Name); n > 3 {
+			req = m.Fn(req)
+		} else {
+			s.vmMu.Lock() // want `a mixed chain.*no fix offered: the branch's init n := len\(m.Name\) is not a type assertion of the element`
+			req = m.Fn(req)
 			s.vmMu.Unlock()
 		}
 	}

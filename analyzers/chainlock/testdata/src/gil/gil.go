@@ -6,7 +6,7 @@ import "sync"
 type VM struct{ mu sync.Mutex }
 
 // WithGIL runs f holding the VM's lock.
-func (vm *VM) WithGIL(f func()) { // want WithGIL:`withLock\(param 0, vm.mu\)` WithGIL:`mayBlock\(takes lock vm.mu\)`
+func (vm *VM) WithGIL(f func()) { // want WithGIL:`withLock\(param 0, vm.mu\)` WithGIL:`mayBlock\(takes lock vm.mu\)` WithGIL:`acquires\(receiver.mu: mutex vm.mu\)`
 	vm.mu.Lock()
 	f()
 	vm.mu.Unlock()
@@ -33,4 +33,11 @@ func Serve(req *Request, after []func(*Request, *Response)) *Response { // want 
 	resp := &Response{}
 	RunAfter(resp, req, after)
 	return resp
+}
+
+// State copies the VM's state under its lock: each call takes vm.mu.
+func (vm *VM) State() string { // want State:`acquires\(receiver.mu: mutex vm.mu\)` State:`mayBlock\(takes lock vm.mu\)`
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	return "state"
 }

@@ -9,10 +9,10 @@ import (
 // Loops over the runtime's batching iterators are chain loops over the
 // chain argument.
 func (s *Server) Batched(req *Request) *Request { // want `fact runsChain\(before=true, after=false, req=0\)`
-	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) { // want `batched range loop over s.before: before \[func\+feeds\]`
+	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) { // want `batched iterator loop over s.before: before \[func\+feeds\]`
 		req = m(req)
 	}
-	for i := range chainruntime.BatchedFuncMax(s.withLock, s.hooks, nil, 4) { // want `batched range loop over s.hooks: before \[method\+leaves\]`
+	for i := range chainruntime.BatchedFuncMax(s.withLock, s.hooks, nil, 4) { // want `batched iterator loop over s.hooks: before \[method\+leaves\]`
 		if r := s.hooks[i].Serve(req); r == nil {
 			return r
 		}
