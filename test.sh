@@ -28,6 +28,12 @@ bash demo.sh
 if [ -d examples/pygateway ]; then
 	step "examples/pygateway: tests and a short benchmark"
 	(cd examples/pygateway && go vet ./... && go test -count=1 -timeout=5m -bench=. -benchtime=200x ./...)
+	step "examples/pygateway: chainlint -fix ./... on a copy, then its tests, with and without -tags chainlint_fixed"
+	pgcopy=$(mktemp -d)
+	mkdir "$pgcopy/examples" && cp -r examples/pygateway "$pgcopy/examples/" && ln -s "$(pwd)/chain_runtime" "$pgcopy/chain_runtime"
+	go build -o "$pgcopy/chainlint" ./cmd/chainlint
+	(cd "$pgcopy/examples/pygateway" && "$pgcopy/chainlint" -fix ./... && go test -count=1 ./... && go test -count=1 -tags chainlint_fixed ./...)
+	rm -rf "$pgcopy"
 fi
 
 step "all passed"

@@ -79,24 +79,39 @@ func parseChain(shape string) []elem {
 	return chain
 }
 
-// The iterators under test, each over a countingLocker.
+// loopSeq is what the iterators under test return.
+type loopSeq = func(func(int, elem) bool)
+
+// The iterators under test, each over a countingLocker. seq also returns the
+// release that the function running the loop must defer: the Hold's Unlock
+// for BatchedHold, nothing for the iterators that release on a panic
+// themselves.
 type iterCase struct {
 	name string
-	seq  func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) func(func(int, elem) bool)
+	seq  func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) (seq loopSeq, release func())
 }
 
+func noRelease() {}
+
 var iterCases = []iterCase{
-	{"Batched", func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) func(func(int, elem) bool) {
+	{"Batched", func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) (loopSeq, func()) {
 		if max > 0 {
-			return chainruntime.BatchedMax(c, chain, blocking, max)
+			return chainruntime.BatchedMax(c, chain, blocking, max), noRelease
 		}
-		return chainruntime.Batched(c, chain, blocking)
+		return chainruntime.Batched(c, chain, blocking), noRelease
 	}},
-	{"BatchedFunc", func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) func(func(int, elem) bool) {
+	{"BatchedFunc", func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) (loopSeq, func()) {
 		if max > 0 {
-			return chainruntime.BatchedFuncMax(c.with, chain, blocking, max)
+			return chainruntime.BatchedFuncMax(c.with, chain, blocking, max), noRelease
 		}
-		return chainruntime.BatchedFunc(c.with, chain, blocking)
+		return chainruntime.BatchedFunc(c.with, chain, blocking), noRelease
+	}},
+	{"BatchedHold", func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) (loopSeq, func()) {
+		h := chainruntime.NewHold(c)
+		if max > 0 {
+			return chainruntime.BatchedHoldMax(&h, chain, blocking, max), h.Unlock
+		}
+		return chainruntime.BatchedHold(&h, chain, blocking), h.Unlock
 	}},
 }
 
@@ -139,7 +154,8 @@ func TestAcquisitionCounts(t *testing.T) {
 					pred = elemBlocking
 				}
 				var visited []string
-				for i, e := range ic.seq(c, chain, pred, tt.max) {
+				seq, _ := ic.seq(c, chain, pred, tt.max) // the loop must release by itself
+				for i, e := range seq {
 					if e != chain[i] {
 						t.Fatalf("index %d yields %v, want %v", i, e, chain[i])
 					}
@@ -174,92 +190,102 @@ func names(chain []elem) string {
 	return strings.Join(s, ",")
 }
 
+// loopExits leave a loop every way Go allows once the loop body has seen the
+// element at index stopAt; each returns how many elements the body saw. Each
+// defers release, as the function running a loop over a Hold must.
+var loopExits = []struct {
+	name string
+	run  func(seq loopSeq, release func(), stopAt int) (seen int)
+}{
+	{"break", func(seq loopSeq, release func(), stopAt int) (seen int) {
+		defer release()
+		for i := range seq {
+			seen++
+			if i == stopAt {
+				break
+			}
+		}
+		return seen
+	}},
+	{"return", func(seq loopSeq, release func(), stopAt int) (seen int) {
+		defer release()
+		for i := range seq {
+			seen++
+			if i == stopAt {
+				return seen
+			}
+		}
+		return -1
+	}},
+	{"goto", func(seq loopSeq, release func(), stopAt int) (seen int) {
+		defer release()
+		for i := range seq {
+			seen++
+			if i == stopAt {
+				goto out
+			}
+		}
+		return -1
+	out:
+		return seen
+	}},
+	{"continue outer", func(seq loopSeq, release func(), stopAt int) (seen int) {
+		defer release()
+	outer:
+		for range 1 {
+			for i := range seq {
+				seen++
+				if i == stopAt {
+					continue outer
+				}
+			}
+			return -1
+		}
+		return seen
+	}},
+	{"break outer", func(seq loopSeq, release func(), stopAt int) (seen int) {
+		defer release()
+	outer:
+		for round := 0; round < 2; round++ { // a second round would show the break did not leave
+			for i := range seq {
+				seen++
+				if i == stopAt {
+					break outer
+				}
+			}
+		}
+		return seen
+	}},
+	{"panic", func(seq loopSeq, release func(), stopAt int) (seen int) {
+		defer release()
+		defer func() {
+			if r := recover(); r != "stop" {
+				panic(r)
+			}
+		}()
+		for i := range seq {
+			seen++
+			if i == stopAt {
+				panic("stop")
+			}
+		}
+		return -1
+	}},
+}
+
 // TestReleasedOnExit leaves the loop every way Go allows, at a synchronous
 // element (lock held) and at a blocking one (lock not held), and checks the
 // lock is released and was acquired exactly as often as the elements seen
 // require.
 func TestReleasedOnExit(t *testing.T) {
-	exits := []struct {
-		name string
-		run  func(seq func(func(int, elem) bool), stopAt int) (seen int)
-	}{
-		{"break", func(seq func(func(int, elem) bool), stopAt int) (seen int) {
-			for i := range seq {
-				seen++
-				if i == stopAt {
-					break
-				}
-			}
-			return seen
-		}},
-		{"return", func(seq func(func(int, elem) bool), stopAt int) (seen int) {
-			for i := range seq {
-				seen++
-				if i == stopAt {
-					return seen
-				}
-			}
-			return -1
-		}},
-		{"goto", func(seq func(func(int, elem) bool), stopAt int) (seen int) {
-			for i := range seq {
-				seen++
-				if i == stopAt {
-					goto out
-				}
-			}
-			return -1
-		out:
-			return seen
-		}},
-		{"continue outer", func(seq func(func(int, elem) bool), stopAt int) (seen int) {
-		outer:
-			for range 1 {
-				for i := range seq {
-					seen++
-					if i == stopAt {
-						continue outer
-					}
-				}
-				return -1
-			}
-			return seen
-		}},
-		{"break outer", func(seq func(func(int, elem) bool), stopAt int) (seen int) {
-		outer:
-			for round := 0; round < 2; round++ { // a second round would show the break did not leave
-				for i := range seq {
-					seen++
-					if i == stopAt {
-						break outer
-					}
-				}
-			}
-			return seen
-		}},
-		{"panic", func(seq func(func(int, elem) bool), stopAt int) (seen int) {
-			defer func() {
-				if r := recover(); r != "stop" {
-					panic(r)
-				}
-			}()
-			for i := range seq {
-				seen++
-				if i == stopAt {
-					panic("stop")
-				}
-			}
-			return -1
-		}},
-	}
 	const shape = "ssbss"
 	for _, ic := range iterCases {
-		for _, exit := range exits {
+		for _, exit := range loopExits {
 			for _, stopAt := range []int{0, 1, 2, 3} { // held, held, not held (blocking), held again
 				t.Run(fmt.Sprintf("%s/%s/at=%d", ic.name, exit.name, stopAt), func(t *testing.T) {
 					c := &countingLocker{t: t}
-					seq := ic.seq(c, parseChain(shape), elemBlocking, 0)
-					if seen := exit.run(seq, stopAt); seen != stopAt+1 {
+					seq, release := ic.seq(c, parseChain(shape), elemBlocking, 0)
+					if seen := exit.run(seq, release, stopAt); seen != stopAt+1 {
 						t.Fatalf("loop body ran %d times, want %d", seen, stopAt+1)
 					}
 					c.assertReleased(t)
@@ -386,6 +412,22 @@ func TestAllocs(t *testing.T) {
 	}
 }
 
+// concurrently runs f(g, i) for i in [0, rounds) on each of goroutines
+// goroutines g, and waits for them.
+func concurrently(goroutines, rounds int, f func(g, i int)) {
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				f(g, i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 // TestRace runs one chain with one mutex from many goroutines. The
 // synchronous middlewares update a plain counter guarded only by the mutex
 // held by the iterator: the race detector (go test -race) reports any
@@ -398,27 +440,19 @@ func TestRace(t *testing.T) {
 	chain := parseChain("sssbsssbsssbsssbss")
 	syncPerLoop := strings.Count("sssbsssbsssbsssbss", "s")
 	const goroutines, loops = 8, 300
-	var wg sync.WaitGroup
-	for g := range goroutines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for l := range loops {
-				var seq func(func(int, elem) bool)
-				if (g+l)%2 == 0 {
-					seq = chainruntime.Batched(&mu, chain, elemBlocking)
-				} else {
-					seq = chainruntime.BatchedMax(&mu, chain, elemBlocking, 2)
-				}
-				for _, e := range seq {
-					if !e.blocking {
-						guarded++
-					}
-				}
+	concurrently(goroutines, loops, func(g, l int) {
+		var seq loopSeq
+		if (g+l)%2 == 0 {
+			seq = chainruntime.Batched(&mu, chain, elemBlocking)
+		} else {
+			seq = chainruntime.BatchedMax(&mu, chain, elemBlocking, 2)
+		}
+		for _, e := range seq {
+			if !e.blocking {
+				guarded++
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	if want := goroutines * loops * syncPerLoop; guarded != want {
 		t.Errorf("guarded counter %d, want %d", guarded, want)
 	}

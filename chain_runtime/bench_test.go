@@ -2,7 +2,6 @@ package chainruntime_test
 
 import (
 	"fmt"
-	"iter"
 	"runtime"
 	"sync"
 	"testing"
@@ -44,7 +43,7 @@ func benchChain(n int, mixed bool) []benchMW {
 	return chain
 }
 
-// The four ways to run a chain that the benchmark compares.
+// The five ways to run a chain that the benchmark compares.
 
 // perMiddleware is the defect chainlock reports: one acquisition per
 // synchronous middleware.
@@ -114,61 +113,28 @@ func batchedMixed(mu *sync.Mutex, chain []benchMW, r *benchReq) *benchReq {
 	return r
 }
 
-// noDeferSeq is Batched without its defer, for the benchmark only: small
-// enough for the compiler to inline it, and the loop body into it, at the
-// range statement, which makes it as fast as singleLock; but a panic in the
-// loop body leaves the mutex locked (and a server whose handler panics, with
-// net/http recovering, deadlocks on the next request). It measures what the
-// runtime's panic safety costs.
-func noDeferSeq[M any](mu *sync.Mutex, chain []M, blocking func(M) bool) iter.Seq2[int, M] {
-	return func(yield func(int, M) bool) {
-		if blocking == nil { // the fast path Batched has too
-			mu.Lock()
-			for i, m := range chain {
-				if !yield(i, m) {
-					break
-				}
-			}
-			mu.Unlock()
-			return
-		}
-		held := false
-		for i, m := range chain {
-			if blocking != nil && blocking(m) {
-				if held {
-					mu.Unlock()
-					held = false
-				}
-			} else if !held {
-				mu.Lock()
-				held = true
-			}
-			if !yield(i, m) {
-				break
-			}
-		}
-		if held {
-			mu.Unlock()
-		}
-	}
-}
-
-func noDeferSync(mu *sync.Mutex, chain []benchMW, r *benchReq) *benchReq {
-	for _, m := range noDeferSeq(mu, chain, nil) {
+// holdSync and holdMixed are the fast form: BatchedHold, the hold's
+// Unlock deferred by the function that runs the loop.
+func holdSync(mu *sync.Mutex, chain []benchMW, r *benchReq) *benchReq {
+	h := chainruntime.NewHold(mu)
+	defer h.Unlock()
+	for _, m := range chainruntime.BatchedHold(&h, chain, nil) {
 		r = m.fn(r)
 	}
 	return r
 }
 
-func noDeferMixed(mu *sync.Mutex, chain []benchMW, r *benchReq) *benchReq {
-	for _, m := range noDeferSeq(mu, chain, isBlocking) {
+func holdMixed(mu *sync.Mutex, chain []benchMW, r *benchReq) *benchReq {
+	h := chainruntime.NewHold(mu)
+	defer h.Unlock()
+	for _, m := range chainruntime.BatchedHold(&h, chain, isBlocking) {
 		r = m.fn(r)
 	}
 	return r
 }
 
-// unlocked is the floor: no lock at all.
-func unlocked(_ *sync.Mutex, chain []benchMW, r *benchReq) *benchReq {
+// noLock is the floor: no lock at all.
+func noLock(_ *sync.Mutex, chain []benchMW, r *benchReq) *benchReq {
 	for _, m := range chain {
 		r = m.fn(r)
 	}
@@ -177,7 +143,7 @@ func unlocked(_ *sync.Mutex, chain []benchMW, r *benchReq) *benchReq {
 
 type runner func(*sync.Mutex, []benchMW, *benchReq) *benchReq
 
-// BenchmarkChain compares the four loops: go test -bench=Chain -count=6 | benchstat -col /impl -
+// BenchmarkChain compares the five loops: go test -bench=Chain -count=6 | benchstat -col /impl -
 func BenchmarkChain(b *testing.B) {
 	impls := []struct {
 		name        string
@@ -186,8 +152,8 @@ func BenchmarkChain(b *testing.B) {
 		{"perMiddleware", perMiddleware, perMiddleware},
 		{"singleLock", singleLockSync, singleLockMixed},
 		{"batched", batchedSync, batchedMixed},
-		{"noDefer", noDeferSync, noDeferMixed},
-		{"unlocked", unlocked, unlocked},
+		{"batchedHold", holdSync, holdMixed},
+		{"noLock", noLock, noLock},
 	}
 	for _, impl := range impls {
 		for _, shape := range []string{"sync", "mixed"} {

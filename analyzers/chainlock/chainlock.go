@@ -266,6 +266,7 @@ func (c *checker) report(l *chains.Loop, sec *section, mixed bool) {
 			why = "the rewrite failed: " + err.Error()
 		} else {
 			d.SuggestedFixes = []analysis.SuggestedFix{fix}
+			msg += fixes.RequirementNote(c.pass, l.File)
 		}
 	}
 	if why != "" {

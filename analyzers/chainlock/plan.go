@@ -50,7 +50,7 @@ func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string)
 		return nil, "the loop runs the chain in reverse and the runtime iterates forward"
 	}
 	if v := c.pass.TypesInfo.FileVersions[l.File]; v != "" && version.Compare(v, "go1.23") < 0 {
-		return nil, "the file's Go version is " + v + " and the fix ranges over a func, which needs go1.23"
+		return nil, fixes.GoLineNote(v, c.pass.Module)
 	}
 	if why := c.planDeletes(l, sec, p); why != "" {
 		return nil, why

@@ -18,6 +18,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
+
+	"github.com/chainlint/chainlint/fixes"
 )
 
 // Exit codes, as the x/tools checker's (and 2 for bad usage, as the flag
@@ -53,6 +55,9 @@ type options struct {
 	cpuprofile string
 	memprofile string
 	trace      string
+	version    string    // -V: "true" or "full"
+	runtime    string    // -runtime: a version of the runtime module, or a directory with a copy
+	round      *fixRound // the -fix round in progress
 }
 
 func (o *options) dbg(b byte) bool { return strings.IndexByte(o.debug, b) >= 0 }
@@ -109,6 +114,8 @@ func newFlagSet(progname string, o *options, all []*analysis.Analyzer, stderr io
 	fs.IntVar(&o.context, "c", -1, "display offending line with this many lines of context")
 	fs.BoolVar(&o.fix, "fix", false, "apply all suggested fixes")
 	fs.BoolVar(&o.diff, "diff", false, "with -fix (implied), don't update the files, but print a unified diff")
+	fs.Var(versionFlag{&o.version}, "V", "print the version and exit (-V=full: the line the go command reads from a vet tool)")
+	fs.StringVar(&o.runtime, "runtime", "", "with -fix: the runtime version to require where a fix adds the first import of "+fixes.RuntimePath+" (default: the version this chainlint was built with), or a directory with a copy of the runtime module, required with a replace directive")
 	fs.BoolVar(&o.tests, "test", true, "indicates whether test files should be analyzed, too")
 	fs.StringVar(&o.tags, "tags", "", "comma-separated list of build tags to apply when loading packages")
 	fs.StringVar(&o.driver, "driver", "", "how to analyze: vet (run go vet -vettool=chainlint: package by package, facts and results cached by go) or load (load the whole program in this process with go/packages); default vet, or load with -test=false or -debug")
@@ -142,6 +149,13 @@ func run(progname string, args []string, all []*analysis.Analyzer, e *env) int {
 		}
 		return exitUsage // the flag package has printed the error and usage
 	}
+	if printed, err := printVersionFlag(e.stdout, progname, o.version); printed {
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: -V: %v\n", progname, err)
+			return exitError
+		}
+		return exitOK
+	}
 	patterns := fs.Args()
 	if len(patterns) == 0 {
 		fmt.Fprintf(e.stderr, "%[1]s finds locks taken once per middleware, after-chains that drop the request,\n"+
@@ -149,6 +163,10 @@ func run(progname string, args []string, all []*analysis.Analyzer, e *env) int {
 			"Usage: %[1]s [flags] packages\n\n"+
 			"Run '%[1]s help' for more detail,\n or '%[1]s help name' for details and flags of a specific analyzer.\n", progname)
 		return exitError
+	}
+	if len(patterns) == 1 && patterns[0] == "version" {
+		printVersion(e.stdout, progname)
+		return exitOK
 	}
 	if patterns[0] == "help" {
 		if err := printHelp(e.stdout, progname, all, fs, patterns[1:]); err != nil {
@@ -170,6 +188,10 @@ func run(progname string, args []string, all []*analysis.Analyzer, e *env) int {
 	if o.diff {
 		o.fix = true
 	}
+	if o.runtime != "" && !o.fix {
+		fmt.Fprintf(e.stderr, "%s: -runtime is for -fix and -diff (the runtime a fix's import requires)\n", progname)
+		return exitUsage
+	}
 	if bad := strings.Trim(o.debug, "fpstv"); bad != "" {
 		fmt.Fprintf(e.stderr, "%s: -debug: unknown flags %q (want a subset of \"fpstv\")\n", progname, bad)
 		return exitUsage
@@ -188,10 +210,31 @@ func run(progname string, args []string, all []*analysis.Analyzer, e *env) int {
 	}
 	defer stop()
 
-	if useVet {
-		return vetAnalyze(progname, patterns, vetFlags(fs, all), selectAnalyzers(all, enabled), &o, e)
+	o.round = &fixRound{progname: progname, dry: o.diff, n: 1, req: newRequirer(o.runtime, rerunLine(progname, args), e.dir)}
+	for ; ; o.round.n++ {
+		var code int
+		if useVet {
+			code = vetAnalyze(progname, patterns, vetFlags(fs, all), selectAnalyzers(all, enabled), &o, e)
+		} else {
+			code = analyze(progname, patterns, selectAnalyzers(all, enabled), &o, e)
+		}
+		if code != exitAgain {
+			return code
+		}
 	}
-	return analyze(progname, patterns, selectAnalyzers(all, enabled), &o, e)
+}
+
+// rerunLine is the command line of this run, without -runtime (for the
+// message that says to run it again with -runtime=DIR).
+func rerunLine(progname string, args []string) string {
+	words := []string{progname}
+	for _, a := range args {
+		if name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); strings.HasPrefix(a, "-") && name == "runtime" {
+			continue
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
 }
 
 // chooseDriver reports whether to run go vet (the default) rather than
@@ -501,10 +544,13 @@ func analyze(progname string, patterns []string, selected []*analysis.Analyzer, 
 
 	var fixed map[findingKey]bool
 	if o.fix {
-		var ok bool
-		findings, fixed, ok = fixFindings(progname, findings, func() map[string]*fileInfo { return fileInfos(pkgs) }, loadErrors+analysisErrors > 0, o, e, &exit)
+		var again, ok bool
+		findings, fixed, again, ok = fixFindings(findings, func() map[string]*fileInfo { return fileInfos(pkgs) }, loadErrors+analysisErrors > 0, o.round, e, &exit)
 		if !ok {
 			return exitError
+		}
+		if again {
+			return exitAgain
 		}
 		for act := range graph.All() {
 			if act.IsRoot {
@@ -522,30 +568,54 @@ func analyze(progname string, patterns []string, selected []*analysis.Analyzer, 
 	return exit
 }
 
+// exitAgain is what analyze returns when -fix changed files and another
+// round must analyze them again.
+const exitAgain = -1
+
 // fixFindings applies the fixes of findings (-fix, -diff), unless the run
 // had errors, and returns the findings left. It raises *exit to 3 for a
 // non-empty -diff, as go fix -diff; ok is false when -fix failed (it has
-// said why, and no file was changed).
-func fixFindings(progname string, findings []*finding, infos func() map[string]*fileInfo, failed bool, o *options, e *env, exit *int) (left []*finding, fixed map[findingKey]bool, ok bool) {
+// said why, and no file was changed). again reports that files were
+// written and findings are left, so another round must analyze the files
+// again (when every finding was fixed, no round follows: a fix that makes
+// a new finding would be a bug, which a re-run shows); until the last
+// round, the reasons why fixes were not applied are not printed (the next
+// round finds those findings again).
+func fixFindings(findings []*finding, infos func() map[string]*fileInfo, failed bool, round *fixRound, e *env, exit *int) (left []*finding, fixed map[findingKey]bool, again, ok bool) {
+	progname := round.progname
 	if failed {
-		fmt.Fprintf(e.stderr, "%s: -fix: no file changed, because of the errors above; fix them (or narrow the package patterns) and run again\n", progname)
-		return nil, nil, false
+		if round.n > 1 {
+			fmt.Fprintf(e.stderr, "%s: -fix: round %d: the code that the earlier rounds fixed has the errors above (please report this as a chainlint bug); the files fixed so far stay changed\n", progname, round.n)
+		} else {
+			fmt.Fprintf(e.stderr, "%s: -fix: no file changed, because of the errors above; fix them (or narrow the package patterns) and run again\n", progname)
+		}
+		return nil, nil, false, false
 	}
-	fixed, changed, err := applyFixes(findings, infos(), o.diff, e, progname)
+	fixed, changed, notes, err := applyFixes(findings, infos(), round, e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: -fix: %v\n", progname, err)
-		return nil, nil, false
+		return nil, nil, false, false
 	}
-	if o.diff && changed > 0 {
+	if round.dry && changed > 0 {
 		*exit = max(*exit, exitFindings)
 	}
-	// Report what is left: the findings whose fix was not applied.
+	// What is left: the findings whose fix was not applied, or that have
+	// none (yet: another finding's fix may make one possible).
 	for _, f := range findings {
 		if !fixed[f.key] {
 			left = append(left, f)
 		}
 	}
-	return left, fixed, true
+	if !round.dry && changed > 0 && len(left) > 0 {
+		if round.n < maxFixRounds {
+			return nil, fixed, true, true
+		}
+		fmt.Fprintf(e.stderr, "%s: -fix: stopped after %d rounds, and the last one still applied fixes: run %s -fix again (and please report this: each round's fixes should not offer new ones)\n", progname, maxFixRounds, progname)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(e.stderr, n)
+	}
+	return left, fixed, false, true
 }
 
 // report prints the findings in the chosen format and raises *exit: to 1

@@ -48,8 +48,9 @@ func conflicts(a, b edit) bool {
 // fileInfo is what -fix knows about a file it was given by the loader.
 type fileInfo struct {
 	generated bool
-	inMain    bool // in a package of a main module, under that module's directory
-	size      int  // size when parsed, to detect concurrent changes
+	inMain    bool   // in a package of a main module, under that module's directory
+	size      int    // size when parsed, to detect concurrent changes
+	goMod     string // the go.mod file of its main module, if inMain
 }
 
 // fileInfos indexes every parsed file of pkgs and their dependencies.
@@ -70,6 +71,7 @@ func fileInfos(pkgs []*packages.Package) map[string]*fileInfo {
 			info.generated = info.generated || ast.IsGenerated(f)
 			if p.Module != nil && p.Module.Main && within(p.Module.Dir, name) {
 				info.inMain = true
+				info.goMod = p.Module.GoMod
 			}
 		}
 	})
@@ -85,18 +87,42 @@ func within(dir, file string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
+// A fixRound is one round of -fix: apply what applies, then (unless
+// dry) analyze again and apply what the new findings offer, until no fix
+// applies or maxFixRounds have run.
+type fixRound struct {
+	progname string
+	dry      bool      // -diff: print the changes instead of writing them
+	n        int       // this round's number, from 1
+	req      *requirer // go.mod requirements for the runtime's imports
+}
+
+// maxFixRounds bounds the rounds of one -fix run: fixes that overlap are
+// applied in later rounds, and each round removes at least one finding.
+const maxFixRounds = 5
+
+// A change is the new content of a file.
+type change struct {
+	name     string
+	old, new []byte
+	create   bool // the file does not exist yet (a new go.sum)
+}
+
 // applyFixes applies the first suggested fix of each finding and returns
-// the keys of the findings it fixed.
+// the keys of the findings it fixed, and for those it did not fix (that
+// offer one) why.
 //
 // A fix is skipped (and its finding stays) when it edits a generated file
-// or a file outside the main module, or when it conflicts with a fix
-// accepted before it. Identical fixes (from p and p [p.test]) count once.
-// The files are then either printed as a unified diff (dry) or written
-// (changed counts them):
+// or a file outside the main module, when it conflicts with a fix
+// accepted before it (a later round applies it), or when it imports the
+// runtime into a module that cannot get the requirement. Identical fixes
+// (from p and p [p.test]) count once. The files, and the go.mod and go.sum
+// files of modules that get their first import of the runtime, are then
+// either printed as a unified diff (dry) or written (changed counts them):
 // all or nothing as far as the file system allows, each file through a
 // temporary file renamed over it, and only after every file to be written
 // has been checked to be a writable regular file.
-func applyFixes(findings []*finding, infos map[string]*fileInfo, dry bool, e *env, progname string) (fixed map[findingKey]bool, changed int, err error) {
+func applyFixes(findings []*finding, infos map[string]*fileInfo, round *fixRound, e *env) (fixed map[findingKey]bool, changed int, notes []string, err error) {
 	fixed = make(map[findingKey]bool)
 	accepted := make(map[string][]edit) // by file name
 
@@ -104,9 +130,15 @@ func applyFixes(findings []*finding, infos map[string]*fileInfo, dry bool, e *en
 		// Each variant of the package offers its fix: all are applied,
 		// or none (and the finding stays).
 		var fixes []map[string][]edit
+		var plans []*modulePlan
 		why := ""
 		for _, offer := range f.offers {
 			byFile, reason := fileEdits(offer, infos)
+			if reason == "" {
+				var ps []*modulePlan
+				ps, reason = round.req.check(byFile, infos)
+				plans = append(plans, ps...)
+			}
 			if reason != "" {
 				why = reason
 				break
@@ -117,10 +149,13 @@ func applyFixes(findings []*finding, infos map[string]*fileInfo, dry bool, e *en
 			continue // no fix offered
 		}
 		if why == "" && anyConflict(accepted, fixes) {
-			why = fmt.Sprintf("it overlaps another fix; run %s -fix again", progname)
+			why = "it overlaps another fix"
+			if round.dry {
+				why += " (-diff shows one round of fixes; -fix applies this one in a later round)"
+			}
 		}
 		if why != "" {
-			fmt.Fprintf(e.stderr, "%s: %s: fix not applied: %s\n", progname, f.posn, why)
+			notes = append(notes, fmt.Sprintf("%s: %s: fix not applied: %s", round.progname, f.posn, why))
 			continue
 		}
 		for _, byFile := range fixes {
@@ -132,55 +167,86 @@ func applyFixes(findings []*finding, infos map[string]*fileInfo, dry bool, e *en
 				}
 			}
 		}
+		for _, p := range plans {
+			p.used = true
+		}
 		fixed[f.key] = true
 	}
 
-	// Compute the new contents of every file, before touching any.
-	type change struct {
-		name     string
-		old, new []byte
+	changes, err := newContents(accepted, infos)
+	if err != nil {
+		return nil, 0, nil, err
 	}
+	changes = append(changes, round.req.changes()...)
+
+	if round.dry {
+		for _, c := range changes {
+			e.stdout.Write(unifiedDiff(displayName(e.dir, c.name), string(c.old), string(c.new)))
+		}
+		clear(round.req.modules)
+		return fixed, len(changes), notes, nil
+	}
+	if err := writeChanges(changes, e); err != nil {
+		return nil, 0, nil, err
+	}
+	round.req.written(e.stderr, round.progname, e.dir)
+	return fixed, len(changes), notes, nil
+}
+
+// newContents computes the new contents of every file the accepted edits
+// change, before touching any.
+func newContents(accepted map[string][]edit, infos map[string]*fileInfo) ([]change, error) {
 	var changes []change
 	for _, name := range slices.Sorted(maps.Keys(accepted)) {
 		old, err := os.ReadFile(name)
 		if err != nil {
-			return nil, 0, fmt.Errorf("no file changed: %v", err)
+			return nil, fmt.Errorf("no file changed: %v", err)
 		}
 		if len(old) != infos[name].size {
-			return nil, 0, fmt.Errorf("no file changed: %s changed while chainlint was running (size %d, now %d)", name, infos[name].size, len(old))
+			return nil, fmt.Errorf("no file changed: %s changed while chainlint was running (size %d, now %d)", name, infos[name].size, len(old))
 		}
 		new, err := applyEdits(old, accepted[name])
 		if err != nil {
-			return nil, 0, fmt.Errorf("no file changed: %s: %v", name, err)
+			return nil, fmt.Errorf("no file changed: %s: %v", name, err)
 		}
 		if !bytes.Equal(old, new) {
-			changes = append(changes, change{name, old, new})
+			changes = append(changes, change{name: name, old: old, new: new})
 		}
 	}
+	return changes, nil
+}
 
-	if dry {
-		for _, c := range changes {
-			e.stdout.Write(unifiedDiff(displayName(e.dir, c.name), string(c.old), string(c.new)))
-		}
-		return fixed, len(changes), nil
-	}
-
-	// Check that every file can be written before writing any.
+// writeChanges writes every change, or (as far as the file system allows)
+// none: it checks that every file can be written, writes each new content
+// to a temporary file beside its target, then renames them into place.
+func writeChanges(changes []change, e *env) error {
 	var errs []error
 	targets := make([]string, len(changes))
 	modes := make([]fs.FileInfo, len(changes))
 	for i, c := range changes {
+		if c.create {
+			if _, err := os.Lstat(c.name); err == nil {
+				errs = append(errs, fmt.Errorf("%s appeared while chainlint was running", c.name))
+			}
+			targets[i], modes[i] = c.name, newFileMode{}
+			continue
+		}
 		target, fi, err := writableTarget(c.name)
+		if err == nil && c.old != nil {
+			// (A go.mod or go.sum, read when it was planned.)
+			if now, rerr := os.ReadFile(target); rerr != nil || !bytes.Equal(now, c.old) {
+				err = fmt.Errorf("%s changed while chainlint was running", c.name)
+			}
+		}
 		if err != nil {
 			errs = append(errs, err)
 		}
 		targets[i], modes[i] = target, fi
 	}
 	if len(errs) > 0 {
-		return nil, 0, fmt.Errorf("no file changed: %w", errors.Join(errs...))
+		return fmt.Errorf("no file changed: %w", errors.Join(errs...))
 	}
 
-	// Write every new content to a temporary file beside its target.
 	temps := make([]string, len(changes))
 	cleanup := func() {
 		for _, t := range temps {
@@ -193,7 +259,7 @@ func applyFixes(findings []*finding, infos map[string]*fileInfo, dry bool, e *en
 		tmp, err := writeTemp(targets[i], c.new, modes[i])
 		if err != nil {
 			cleanup()
-			return nil, 0, fmt.Errorf("no file changed: %v", err)
+			return fmt.Errorf("no file changed: %v", err)
 		}
 		temps[i] = tmp
 	}
@@ -205,12 +271,19 @@ func applyFixes(findings []*finding, infos map[string]*fileInfo, dry bool, e *en
 			for _, t := range targets[:i] {
 				done = append(done, displayName(e.dir, t))
 			}
-			return nil, 0, fmt.Errorf("%v; updated before the failure: %s; the others are unchanged", err, strings.Join(done, ", "))
+			return fmt.Errorf("%v; updated before the failure: %s; the others are unchanged", err, strings.Join(done, ", "))
 		}
 		temps[i] = ""
 	}
-	return fixed, len(changes), nil
+	return nil
 }
+
+// newFileMode is the fs.FileInfo of a file to be created: mode 0644,
+// owned by whoever runs chainlint.
+type newFileMode struct{ fs.FileInfo }
+
+func (newFileMode) Mode() fs.FileMode { return 0o644 }
+func (newFileMode) Sys() any          { return nil }
 
 // fileEdits groups the edits of a fix offer by file name, or returns why
 // they must not be applied.

@@ -37,13 +37,14 @@ import (
 
 func main() {
 	args := os.Args[1:]
+	progname := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")
 	if goCommandProtocol(args) {
 		// multichecker parses the same flags and dispatches to
 		// unitchecker on a .cfg argument.
+		registerVetVersionFlag(progname)
 		multichecker.Main(analyzers()...)
 		return
 	}
-	progname := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")
 	vettool, err := os.Executable()
 	if err != nil {
 		vettool = "" // (the in-process driver only)

@@ -51,6 +51,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
 	InformationURI string      `json:"informationUri"`
 	Rules          []sarifRule `json:"rules"`
 }
@@ -122,6 +123,7 @@ func writeSARIF(w io.Writer, dir string, findings []*finding, analyzers []*analy
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "chainlint",
+			Version:        readBuildVersion().String(),
 			InformationURI: "https://github.com/chainlint/chainlint",
 			Rules:          rules,
 		}},

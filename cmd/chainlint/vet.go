@@ -208,10 +208,13 @@ func vetAnalyze(progname string, patterns, flags []string, selected []*analysis.
 
 	if o.fix {
 		var fixed map[findingKey]bool
-		var ok bool
-		findings, fixed, ok = fixFindings(progname, findings, func() map[string]*fileInfo { return infos }, loadErrors+analysisErrors > 0, o, e, &exit)
+		var again, ok bool
+		findings, fixed, again, ok = fixFindings(findings, func() map[string]*fileInfo { return infos }, loadErrors+analysisErrors > 0, o.round, e, &exit)
 		if !ok {
 			return exitError
+		}
+		if again {
+			return exitAgain
 		}
 		treeRemove(tree, fixed)
 	}
@@ -359,8 +362,9 @@ func listFileInfos(patterns []string, o *options, e *env) (map[string]*fileInfo,
 		Dir                                          string
 		GoFiles, CgoFiles, TestGoFiles, XTestGoFiles []string
 		Module                                       *struct {
-			Main bool
-			Dir  string
+			Main  bool
+			Dir   string
+			GoMod string
 		}
 	}
 	infos := make(map[string]*fileInfo)
@@ -380,6 +384,9 @@ func listFileInfos(patterns []string, o *options, e *env) (map[string]*fileInfo,
 					continue
 				}
 				info := &fileInfo{inMain: main && within(p.Module.Dir, name)}
+				if info.inMain {
+					info.goMod = p.Module.GoMod
+				}
 				infos[name] = info
 				if !info.inMain {
 					continue // never edited: its size and header do not matter

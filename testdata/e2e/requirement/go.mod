@@ -1,0 +1,3 @@
+module example.com/requirementfixture
+
+go 1.23
