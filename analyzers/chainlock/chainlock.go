@@ -318,7 +318,14 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 	}
 	rt := f.AddImport(fixes.RuntimePath, fixes.RuntimeName, l.Stmt.Pos())
 	lockArg := strings.ReplaceAll(p.lockArg, runtimeName, rt)
-	call, err := fixes.Expr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, p.chain, p.pred))
+	var call dst.Expr
+	msg := "Range over " + rt + "." + p.fun + " and drop the per-middleware lock calls"
+	if hp, why := c.planHold(l, p); why == "" {
+		call, err = emitHold(f, rt, lockArg, p, hp)
+		msg = "Hold the lock with " + rt + ".NewHold, range over " + rt + ".BatchedHold and drop the per-middleware lock calls"
+	} else {
+		call, err = fixes.Expr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, p.chain, p.pred))
+	}
 	if err != nil {
 		return analysis.SuggestedFix{}, err
 	}
@@ -368,6 +375,5 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 	if err != nil {
 		return analysis.SuggestedFix{}, err
 	}
-	msg := "Range over " + rt + "." + p.fun + " and drop the per-middleware lock calls"
 	return analysis.SuggestedFix{Message: msg, TextEdits: edits}, nil
 }
