@@ -32,9 +32,21 @@ Bad:
 
 Fixed (what the suggested fix writes):
 
-	for _, m := range chainruntime.Batched(&s.vmMu, s.before, nil) {
+	hold := chainruntime.NewHold(&s.vmMu)
+	defer hold.Unlock()
+	for _, m := range chainruntime.BatchedHold(&hold, s.before, nil) {
 		req = m(req)
 	}
+
+BatchedHold has no defer of its own, so the compiler inlines it and the
+loop body: the loop runs at the speed of a hand-written one under one
+lock, and the deferred Unlock releases the lock if a middleware panics.
+Where one deferred call per run of the loop is wrong, the fix ranges over
+chainruntime.Batched(&s.vmMu, s.before, nil) instead: a loop inside
+another loop or inside a function literal in one (the deferred calls would
+pile up), a loop body with a defer statement (on a panic, its deferred
+calls would run before the hold's Unlock, with the lock held), a loop a
+goto jumps across, and a with-lock helper (BatchedFunc).
 
 Recognised: sync.Mutex, sync.RWMutex (RLock is fixed with mu.RLocker()),
 any sync.Locker (also a type with its own Lock and Unlock), golang.org/x/sync/semaphore.Weighted, acquire:release

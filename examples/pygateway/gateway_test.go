@@ -183,7 +183,7 @@ func runLoops(t *testing.T) map[string]bool {
 			}
 			x := rs.X
 			if call, ok := x.(*ast.CallExpr); ok && len(call.Args) > 1 {
-				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Batched" {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Batched" || sel.Sel.Name == "BatchedHold") {
 					x = call.Args[1]
 					if chain, ok := x.(*ast.SelectorExpr); ok {
 						batched[chain.Sel.Name] = true
