@@ -15,13 +15,15 @@ func (s *Server) HoldTaken(req *Request) *Request {
 	return req
 }
 
-// Two loops of one function take different names.
-func (s *Server) TwoLoops(req *Request) *Request {
+// Two loops of one function, fixed one by one (a send between them may
+// block), take different names.
+func (s *Server) TwoLoops(req *Request, ch chan *Request) *Request {
 	for _, m := range s.before {
 		s.vmMu.Lock() // want `lock s.vmMu is acquired once per middleware of s.before`
 		req = m(req)
 		s.vmMu.Unlock()
 	}
+	ch <- req
 	for _, h := range s.hooks {
 		s.vmMu.Lock() // want `lock s.vmMu is acquired once per middleware of s.hooks`
 		req = h.Serve(req)
