@@ -48,6 +48,17 @@ pile up), a loop body with a defer statement (on a panic, its deferred
 calls would run before the hold's Unlock, with the lock held), a loop a
 goto jumps across, and a with-lock helper (BatchedFunc).
 
+The phases of one call under one lock (a before-chain, a handler that
+takes the lock itself, an after-chain, in one statement list of one
+function) are reported together, at the first loop with the others as
+related, and fixed with one hold taken before the first loop
+(hold.Lock() after the deferred Unlock), every loop ranging over
+BatchedHold(&hold, ...), the handler's own Lock and Unlock deleted, and
+hold.Unlock() after the last loop. This is offered only when the code
+between the phases cannot block and operates the lock only by plain
+Lock/Unlock statements, paired in their block; otherwise each loop is
+fixed on its own.
+
 Recognised: sync.Mutex, sync.RWMutex (RLock is fixed with mu.RLocker()),
 any sync.Locker (also a type with its own Lock and Unlock), golang.org/x/sync/semaphore.Weighted, acquire:release
 pairs configured with -chains.lock-pairs (by default the cgo CPython GIL

@@ -268,8 +268,9 @@ func (c *checker) reportPhases(ph *phases) {
 	}
 	for _, st := range ph.between {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: st.Pos(), End: st.End(),
-			Message: "between the phases: " + c.text(st)})
+			Message: "between the phases, deleted by the fix: " + c.text(st)})
 	}
+	slices.SortFunc(d.Related, func(a, b analysis.RelatedInformation) int { return int(a.Pos - b.Pos) })
 	fix, err := c.phasesFix(ph)
 	if err != nil {
 		msg += "; no fix offered: the rewrite failed: " + err.Error()
