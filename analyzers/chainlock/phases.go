@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"slices"
 	"strings"
 
 	"github.com/dave/dst"
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/fixes"
@@ -172,7 +174,7 @@ func (c *checker) underHold(sts []ast.Stmt, id string) ([]ast.Stmt, bool) {
 			case *ast.CallExpr:
 				if _, isLock := c.m.LockOp(n); !isLock {
 					_, blocks := c.m.CallMayBlock(n)
-					ok = !blocks
+					ok = !blocks && !c.takesLock(n)
 				}
 			}
 			if list := chains.StmtList(n); list != nil && ok {
@@ -335,4 +337,15 @@ func (c *checker) phasesFix(ph *phases) (analysis.SuggestedFix, error) {
 	}
 	msg := "Hold the lock once with " + rt + ".NewHold for " + fmt.Sprint(len(ph.fs)) + " chains and the code between them"
 	return analysis.SuggestedFix{Message: msg, TextEdits: edits}, nil
+}
+
+// takesLock reports whether call's callee takes a lock (an Acquires fact):
+// under the hold, it could be the same lock.
+func (c *checker) takesLock(call *ast.CallExpr) bool {
+	fn, _ := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+	if fn == nil {
+		return false
+	}
+	_, ok := c.m.AcquiresFact(fn)
+	return ok
 }

@@ -82,3 +82,27 @@ func (s *Server) PhasesTwoLocks(req *Request) *Response {
 	}
 	return resp
 }
+
+// snapshot takes the lock itself.
+func (s *Server) snapshot() int {
+	s.vmMu.Lock()
+	defer s.vmMu.Unlock()
+	return len(s.before)
+}
+
+// A call between the phases takes the lock (it would deadlock under the
+// hold): one by one.
+func (s *Server) PhasesSnapshot(req *Request) *Response {
+	for _, m := range s.before {
+		s.vmMu.Lock() // want `lock s.vmMu is acquired once per middleware of s.before \(N acquisitions`
+		req = m(req)
+		s.vmMu.Unlock()
+	}
+	resp := &Response{Code: s.snapshot()}
+	for _, m := range s.after {
+		s.vmMu.Lock() // want `lock s.vmMu is acquired once per middleware of s.after \(N acquisitions`
+		m(req, resp)
+		s.vmMu.Unlock()
+	}
+	return resp
+}
