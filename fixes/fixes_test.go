@@ -596,6 +596,49 @@ func other( ) {  }
 			maxEdits: 4,
 		},
 		{
+			name: "statements inserted before a labeled loop take its comment",
+			src: `package a
+
+func run(chain []func(int) int, req int) int {
+	n := 0
+	// every middleware
+outer:
+	for _, m := range chain {
+		if req = m(req); req < 0 {
+			break outer
+		}
+	}
+	return req + n
+}
+`,
+			fix: func(t *testing.T, p *analysis.Pass, f *ast.File, fx *File) {
+				stmts, err := Stmts("n = 1\nn++")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := fx.InsertBefore(find(f, func(*ast.LabeledStmt) bool { return true }), stmts...); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: `package a
+
+func run(chain []func(int) int, req int) int {
+	n := 0
+	// every middleware
+	n = 1
+	n++
+outer:
+	for _, m := range chain {
+		if req = m(req); req < 0 {
+			break outer
+		}
+	}
+	return req + n
+}
+`,
+			maxEdits: 1,
+		},
+		{
 			name: "no change, no edits",
 			src:  chainHeader + "func f() { fmt.Println(mu) }\n",
 			fix:  func(*testing.T, *analysis.Pass, *ast.File, *File) {},

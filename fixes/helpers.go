@@ -49,6 +49,20 @@ func (f *File) Swap(st ast.Stmt, with dst.Stmt) error {
 	return f.replace(st, []dst.Stmt{with}, takeAll)
 }
 
+// InsertBefore inserts with into the statement list holding st, a
+// statement of the original file, before st. The comments above st and
+// its line break before go to the first inserted statement, so that a
+// comment on st now heads the group.
+func (f *File) InsertBefore(st ast.Stmt, with ...dst.Stmt) error {
+	if len(with) == 0 {
+		return nil
+	}
+	for _, s := range with[1:] {
+		s.Decorations().Before = dst.NewLine
+	}
+	return f.replace(st, with, insert)
+}
+
 // What becomes of the comments of a replaced statement.
 type comments int
 
@@ -56,6 +70,7 @@ const (
 	keepOthers comments = iota // those not its own move to its neighbours (Replace)
 	takeAll                    // the replacement already carries them all (Swap)
 	moveUp                     // the next statement takes those above it (Delete)
+	insert                     // st stays, after with, which takes those above it (InsertBefore)
 )
 
 // replace puts with in the place of st, dealing with st's comments as
@@ -83,7 +98,7 @@ func (f *File) replace(st ast.Stmt, with []dst.Stmt, mode comments) error {
 		case *dst.CommClause:
 			list = &n.Body
 		case *dst.LabeledStmt:
-			if n.Stmt == target {
+			if n.Stmt == target && mode != insert {
 				switch len(with) {
 				case 0:
 					n.Stmt = &dst.EmptyStmt{Implicit: true}
@@ -105,12 +120,20 @@ func (f *File) replace(st ast.Stmt, with []dst.Stmt, mode comments) error {
 					d, next := s.Decorations(), (*list)[i+1].Decorations()
 					next.Start = append(append(dst.Decorations(nil), d.Start...), next.Start...)
 					next.Before = d.Before
+				case mode == insert:
+					d, first := s.Decorations(), with[0].Decorations()
+					first.Before, first.Start = d.Before, d.Start
+					d.Before, d.Start = dst.NewLine, nil
 				case mode != takeAll:
 					keepComments(n, *list, i, with)
 				}
 				out := append([]dst.Stmt(nil), (*list)[:i]...)
 				out = append(out, with...)
-				*list = append(out, (*list)[i+1:]...)
+				rest := i + 1
+				if mode == insert {
+					rest = i
+				}
+				*list = append(out, (*list)[rest:]...)
 				done = true
 				return false
 			}

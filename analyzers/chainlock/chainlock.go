@@ -52,6 +52,9 @@ type checker struct {
 	insp *inspector.Inspector
 	r    *directive.Reporter
 	src  map[string][]byte
+	// found are the reported loops, reported once all are found so that
+	// the phases of one request under one lock are reported together.
+	found []finding
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -70,6 +73,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.calleeLocks(l)
 		c.builtChains(l)
 	}
+	c.reportFound()
 	c.r.Finish()
 	return nil, nil
 }
@@ -220,7 +224,7 @@ func (c *checker) check(l *chains.Loop) {
 			mixed = true
 		}
 	}
-	c.report(l, sec, mixed)
+	c.found = append(c.found, finding{l, sec, mixed})
 }
 
 func (c *checker) report(l *chains.Loop, sec *section, mixed bool) {
@@ -318,56 +322,70 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 	}
 	rt := f.AddImport(fixes.RuntimePath, fixes.RuntimeName, l.Stmt.Pos())
 	lockArg := strings.ReplaceAll(p.lockArg, runtimeName, rt)
-	call, err := fixes.Expr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, p.chain, p.pred))
+	var call dst.Expr
+	msg := "Range over " + rt + "." + p.fun + " and drop the per-middleware lock calls"
+	if hp, why := c.planHold(l, p); why == "" {
+		call, err = emitHold(f, rt, lockArg, p, hp)
+		msg = "Hold the lock with " + rt + ".NewHold, range over " + rt + ".BatchedHold and drop the per-middleware lock calls"
+	} else {
+		call, err = fixes.Expr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, p.chain, p.pred))
+	}
 	if err != nil {
 		return analysis.SuggestedFix{}, err
 	}
+	if err := c.rewriteLoop(f, l, p, call); err != nil {
+		return analysis.SuggestedFix{}, err
+	}
+	edits, err := f.Edits()
+	if err != nil {
+		return analysis.SuggestedFix{}, err
+	}
+	return analysis.SuggestedFix{Message: msg, TextEdits: edits}, nil
+}
+
+// rewriteLoop rewrites l in f as p plans, ranging over call.
+func (c *checker) rewriteLoop(f *fixes.File, l *chains.Loop, p *plan, call dst.Expr) error {
 	for _, d := range p.deletes {
 		if err := f.Replace(d.st); err != nil {
-			return analysis.SuggestedFix{}, err
+			return err
 		}
 	}
 	if p.ifStmt != nil {
 		repl := f.Node(p.unlocked).(*dst.BlockStmt).List
 		if err := f.Replace(p.ifStmt, repl...); err != nil {
-			return analysis.SuggestedFix{}, err
+			return err
 		}
 	}
 	if p.helper != nil {
 		repl := f.Node(p.callback.Body).(*dst.BlockStmt).List
 		if err := f.Replace(p.helper, repl...); err != nil {
-			return analysis.SuggestedFix{}, err
+			return err
 		}
 	}
 	if p.bound != nil {
 		if err := f.Replace(p.bound); err != nil {
-			return analysis.SuggestedFix{}, err
+			return err
 		}
 	}
 	switch s := l.Stmt.(type) {
 	case *ast.RangeStmt:
 		ds, ok := f.Node(s).(*dst.RangeStmt)
 		if !ok {
-			return analysis.SuggestedFix{}, fmt.Errorf("no decorated range statement")
+			return fmt.Errorf("no decorated range statement")
 		}
 		ds.X = call
 	case *ast.ForStmt:
 		ds, ok := f.Node(s).(*dst.ForStmt)
 		if !ok {
-			return analysis.SuggestedFix{}, fmt.Errorf("no decorated for statement")
+			return fmt.Errorf("no decorated for statement")
 		}
 		rs := &dst.RangeStmt{Key: dst.NewIdent(p.keyName), Tok: token.DEFINE, X: call, Body: ds.Body}
 		if p.bound != nil {
 			rs.Value = dst.NewIdent(l.Value.Name())
 		}
 		if err := f.Swap(s, rs); err != nil {
-			return analysis.SuggestedFix{}, err
+			return err
 		}
 	}
-	edits, err := f.Edits()
-	if err != nil {
-		return analysis.SuggestedFix{}, err
-	}
-	msg := "Range over " + rt + "." + p.fun + " and drop the per-middleware lock calls"
-	return analysis.SuggestedFix{Message: msg, TextEdits: edits}, nil
+	return nil
 }

@@ -32,9 +32,32 @@ Bad:
 
 Fixed (what the suggested fix writes):
 
-	for _, m := range chainruntime.Batched(&s.vmMu, s.before, nil) {
+	hold := chainruntime.NewHold(&s.vmMu)
+	defer hold.Unlock()
+	for _, m := range chainruntime.BatchedHold(&hold, s.before, nil) {
 		req = m(req)
 	}
+
+BatchedHold has no defer of its own, so the compiler inlines it and the
+loop body: the loop runs at the speed of a hand-written one under one
+lock, and the deferred Unlock releases the lock if a middleware panics.
+Where one deferred call per run of the loop is wrong, the fix ranges over
+chainruntime.Batched(&s.vmMu, s.before, nil) instead: a loop inside
+another loop or inside a function literal in one (the deferred calls would
+pile up), a loop body with a defer statement (on a panic, its deferred
+calls would run before the hold's Unlock, with the lock held), a loop a
+goto jumps across, and a with-lock helper (BatchedFunc).
+
+The phases of one call under one lock (a before-chain, a handler that
+takes the lock itself, an after-chain, in one statement list of one
+function) are reported together, at the first loop with the others as
+related, and fixed with one hold taken before the first loop
+(hold.Lock() after the deferred Unlock), every loop ranging over
+BatchedHold(&hold, ...), the handler's own Lock and Unlock deleted, and
+hold.Unlock() after the last loop. This is offered only when the code
+between the phases cannot block and operates the lock only by plain
+Lock/Unlock statements, paired in their block; otherwise each loop is
+fixed on its own.
 
 Recognised: sync.Mutex, sync.RWMutex (RLock is fixed with mu.RLocker()),
 any sync.Locker (also a type with its own Lock and Unlock), golang.org/x/sync/semaphore.Weighted, acquire:release

@@ -12,8 +12,10 @@ import (
 const RuntimePath = "github.com/chainlint/chainlint/chain_runtime"
 
 // runtimeIters are the runtime's batching iterators; each takes the chain
-// as its second argument.
-var runtimeIters = map[string]bool{"Batched": true, "BatchedMax": true, "BatchedFunc": true, "BatchedFuncMax": true}
+// as its second argument (the first is the lock, a with-lock helper, or a
+// *Hold made by NewHold(lock) before the loop).
+var runtimeIters = map[string]bool{"Batched": true, "BatchedMax": true, "BatchedFunc": true, "BatchedFuncMax": true,
+	"BatchedHold": true, "BatchedHoldMax": true}
 
 // runtimeIter returns x when it is a call of one of the runtime's batching
 // iterators (chainruntime.Batched(&mu, chain, nil)), else nil.

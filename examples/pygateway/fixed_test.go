@@ -5,7 +5,7 @@ package main
 import "testing"
 
 // After chainlint -fix ./... (run with go test -tags chainlint_fixed): run
-// ranges over chainruntime.Batched for both chains, so that
+// ranges over chainruntime.BatchedHold (or Batched) for both chains, so that
 // TestGILAcquisitions expects 5 acquisitions per request rather than 19.
 func TestRunIsFixed(t *testing.T) {
 	if loops := runLoops(t); !loops["before"] || !loops["after"] {

@@ -52,9 +52,11 @@ type Step struct {
 
 // Runner runs chains under one interpreter-style lock.
 type Runner struct {
-	Lock  *CountingLock
-	Funcs []Func
-	Steps []Step
+	Lock    *CountingLock
+	Funcs   []Func
+	Steps   []Step
+	Handler Func
+	After   []Func
 }
 
 // RunFuncs runs the all-synchronous chain, stopping at a nil request.
@@ -97,6 +99,26 @@ func (r *Runner) RunFuncsHelper(req *Request) *Request {
 		r.withLock(func() {
 			req = m(req)
 		})
+	}
+	return req
+}
+
+// RunPhases runs a before-chain (Funcs), the handler and an after-chain,
+// each under the lock: the phases of one call, which the fix runs under one
+// acquisition.
+func (r *Runner) RunPhases(req *Request) *Request {
+	for _, m := range r.Funcs {
+		r.Lock.Lock()
+		req = m(req)
+		r.Lock.Unlock()
+	}
+	r.Lock.Lock()
+	req = r.Handler(req)
+	r.Lock.Unlock()
+	for _, m := range r.After {
+		r.Lock.Lock()
+		req = m(req)
+		r.Lock.Unlock()
 	}
 	return req
 }

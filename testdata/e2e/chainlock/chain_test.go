@@ -33,6 +33,24 @@ func newSteps(t *testing.T) *Runner {
 	}}
 }
 
+func newPhases(t *testing.T) *Runner {
+	r := newFuncs(t)
+	r.Handler = mw(t, r.Lock, "handler", true)
+	r.After = []Func{mw(t, r.Lock, "log", true), mw(t, r.Lock, "headers", true)}
+	return r
+}
+
+func TestPhasesOrder(t *testing.T) {
+	r := newPhases(t)
+	got := r.RunPhases(&Request{Path: "/"})
+	if want := []string{"auth", "cors", "rewrite", "handler", "log", "headers"}; !slices.Equal(got.Trail, want) {
+		t.Fatalf("trail = %v, want %v", got.Trail, want)
+	}
+	if r.Lock.Held() {
+		t.Fatal("lock still held after the phases")
+	}
+}
+
 func TestFuncsOrder(t *testing.T) {
 	r := newFuncs(t)
 	got := r.RunFuncs(&Request{Path: "/"})

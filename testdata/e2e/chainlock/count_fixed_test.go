@@ -21,4 +21,9 @@ func TestAcquisitionsAfterFix(t *testing.T) {
 	if got := h.Lock.Acquisitions(); got != 1 {
 		t.Errorf("all-sync chain of 3 through a with-lock helper: %d acquisitions, want 1", got)
 	}
+	p := newPhases(t)
+	p.RunPhases(&Request{})
+	if got := p.Lock.Acquisitions(); got != 1 {
+		t.Errorf("before-chain of 3, handler, after-chain of 2: %d acquisitions, want 1 (one for all the phases)", got)
+	}
 }

@@ -21,4 +21,9 @@ func TestAcquisitionsBeforeFix(t *testing.T) {
 	if got := h.Lock.Acquisitions(); got != 3 {
 		t.Errorf("all-sync chain of 3 through a with-lock helper: %d acquisitions, want 3", got)
 	}
+	p := newPhases(t)
+	p.RunPhases(&Request{})
+	if got := p.Lock.Acquisitions(); got != 6 {
+		t.Errorf("before-chain of 3, handler, after-chain of 2: %d acquisitions, want 6 (one per middleware and one for the handler)", got)
+	}
 }

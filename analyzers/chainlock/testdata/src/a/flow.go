@@ -79,13 +79,13 @@ func (e *Engine) Local(req *Request, resp *Response) {
 func (e *Engine) Copied(req *Request, hooks []Hook) *Request {
 	for i := range e.plugins {
 		p := e.plugins[i]
-		e.vmMu.Lock() // want `lock e.vmMu is acquired once per middleware of e.plugins`
+		e.vmMu.Lock() // want `lock e.vmMu is acquired once per middleware of e.plugins and hooks, phases of one call under one lock`
 		req = p.OnReq(req)
 		e.vmMu.Unlock()
 	}
 	for _, h := range hooks {
 		serve := h.Serve
-		e.vmMu.Lock() // want `lock e.vmMu is acquired once per middleware of hooks`
+		e.vmMu.Lock()
 		req = serve(req)
 		e.vmMu.Unlock()
 	}

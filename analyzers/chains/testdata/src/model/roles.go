@@ -20,6 +20,22 @@ func (s *Server) Batched(req *Request) *Request { // want `fact runsChain\(befor
 	return req
 }
 
+// Loops over a Hold (chainlock's fast form) are batched iterator loops
+// over the chain argument too.
+func (s *Server) BatchedHold(req *Request) *Request { // want `fact runsChain\(before=true, after=false, req=0\)`
+	hold := chainruntime.NewHold(&s.mu)
+	defer hold.Unlock()
+	for _, m := range chainruntime.BatchedHold(&hold, s.before, nil) { // want `batched iterator loop over s.before: before \[func\+feeds\]`
+		req = m(req)
+	}
+	for i := range chainruntime.BatchedHoldMax(&hold, s.hooks, nil, 4) { // want `batched iterator loop over s.hooks: before \[method\+leaves\]`
+		if r := s.hooks[i].Serve(req); r == nil {
+			return r
+		}
+	}
+	return req
+}
+
 // Hooks taking (w, r) and returning a "go on?" signal, run before the
 // handler and leaving the loop on it, are before-hooks.
 type HTTP struct {

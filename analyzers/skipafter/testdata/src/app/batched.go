@@ -52,3 +52,38 @@ func (b *Batched) ServeFunnel(req *runner.Request) *runner.Response {
 	runner.ApplyGlobalHeaders(resp)
 	return resp
 }
+
+// ServeHold runs its before-chain over a Hold (chainlock's fast form): the
+// return inside the loop body skips the after-chain all the same.
+func (b *Batched) ServeHold(req *runner.Request) *runner.Response {
+	hold := chainruntime.NewHold(&b.mu)
+	defer hold.Unlock()
+	for _, m := range chainruntime.BatchedHold(&hold, b.chain.Before, nil) {
+		if r := m(req); r != nil {
+			return r // want `short-circuit response from b.chain.Before is returned here without running the after-chain b.chain.RunAfter and runner.ApplyGlobalHeaders\(resp\)`
+		}
+	}
+	resp := b.handler(req)
+	resp = b.chain.RunAfter(req, resp)
+	runner.ApplyGlobalHeaders(resp)
+	return resp
+}
+
+// ServeHoldShared shares one acquisition between the before-chain and the
+// handler (chainlock's cross-phase form); the short-circuit still skips
+// the after-chain.
+func (b *Batched) ServeHoldShared(req *runner.Request) *runner.Response {
+	hold := chainruntime.NewHold(&b.mu)
+	defer hold.Unlock()
+	hold.Lock()
+	for _, m := range chainruntime.BatchedHoldMax(&hold, b.chain.Before, nil, 8) {
+		if r := m(req); r != nil {
+			return r // want `short-circuit response from b.chain.Before is returned here without running the after-chain b.chain.RunAfter and runner.ApplyGlobalHeaders\(resp\)`
+		}
+	}
+	resp := b.handler(req)
+	resp = b.chain.RunAfter(req, resp)
+	hold.Unlock()
+	runner.ApplyGlobalHeaders(resp)
+	return resp
+}
