@@ -20,9 +20,11 @@ func newServer() *Server {
 		return resp
 	}
 	return &Server{
-		Before:  []Before{auth},
-		After:   []After{stamp},
-		Handler: func(r *Request) *Response { return &Response{Status: 200, Header: map[string]string{"X-Handler-User": r.User}} },
+		Before: []Before{auth},
+		After:  []After{stamp},
+		Handler: func(r *Request) *Response {
+			return &Response{Status: 200, Header: map[string]string{"X-Handler-User": r.User}}
+		},
 	}
 }
 
