@@ -87,17 +87,18 @@ func NewReporter(pass *analysis.Pass) *Reporter {
 }
 
 // Report reports d unless it lies in a generated file (see
-// ReportGenerated) or a directive for this analyzer covers its line.
-func (r *Reporter) Report(d analysis.Diagnostic) {
+// ReportGenerated) or a directive for this analyzer covers its line, and
+// says whether it reported d.
+func (r *Reporter) Report(d analysis.Diagnostic) bool {
 	r.parse()
 	tf := r.pass.Fset.File(d.Pos)
 	if tf == nil {
 		r.pass.Report(d)
-		return
+		return true
 	}
 	if r.generated[tf] {
 		if !r.ReportGenerated {
-			return
+			return false
 		}
 		d.SuggestedFixes = nil
 		d.Message += " (generated file: fix its generator)"
@@ -111,10 +112,25 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 			ig.hit = true
 		} else if ig.covers(r.pass.Analyzer.Name) {
 			ig.used = true
-			return
+			return false
 		}
 	}
 	r.pass.Report(translateFixes(r.pass, d))
+	return true
+}
+
+// Ignored reports whether a directive for this analyzer covers pos's
+// line, without counting it as used: an analyzer asks before offering a
+// fix that would rewrite a marked line.
+func (r *Reporter) Ignored(pos token.Pos) bool {
+	r.parse()
+	posn := r.pass.Fset.Position(pos)
+	for _, ig := range r.directives {
+		if ig.names != nil && ig.covering(posn.Filename, posn.Line) && ig.covers(r.pass.Analyzer.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 // translateFixes moves the edits of d's fixes out of cgo's translation of
