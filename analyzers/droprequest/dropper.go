@@ -19,7 +19,7 @@ import (
 // another package's runner that runs its after-chain without one.
 func (c *checker) checkDropperCall(flow *reqflow.Flow, ac *reqflow.AfterCall) {
 	if ac.Callee == nil || ac.Callee.Pkg() == c.pass.Pkg {
-		return // same package: reported at the runner
+		return // same package: reported in the runner, at its calls without a request
 	}
 	fact := new(DropsRequest)
 	if !c.pass.ImportObjectFact(ac.Callee, fact) {
@@ -99,8 +99,9 @@ func qualifiedName(fn *types.Func) string {
 
 // checkDropper handles a function that passes made-up requests to its
 // after-chain and has no request itself: it exports the DropsRequest fact
-// and, when a caller in this package has the request, reports the function
-// with a fix that adds a request parameter and passes the callers' request.
+// and, when a caller in this package has the request, reports each of its
+// calls that passes no request, the first with a fix that adds a request
+// parameter and passes the callers' request.
 //
 // A function that passes no request because it calls such a function
 // (via) is reported the same way, without a fix.
@@ -150,7 +151,8 @@ func (c *checker) checkDropper(fd *ast.FuncDecl, obj *types.Func, ds []drop, via
 		default:
 			d.SuggestedFixes = fix
 		}
-		if c.r.Report(d) && d.SuggestedFixes != nil {
+		c.r.Report(d)
+		if d.SuggestedFixes != nil && !c.r.Generated(d.Pos) {
 			fixedAt = fmt.Sprintf("line %d", c.pass.Fset.Position(d.Pos).Line)
 		}
 	}

@@ -87,18 +87,17 @@ func NewReporter(pass *analysis.Pass) *Reporter {
 }
 
 // Report reports d unless it lies in a generated file (see
-// ReportGenerated) or a directive for this analyzer covers its line, and
-// says whether it reported d.
-func (r *Reporter) Report(d analysis.Diagnostic) bool {
+// ReportGenerated) or a directive for this analyzer covers its line.
+func (r *Reporter) Report(d analysis.Diagnostic) {
 	r.parse()
 	tf := r.pass.Fset.File(d.Pos)
 	if tf == nil {
 		r.pass.Report(d)
-		return true
+		return
 	}
 	if r.generated[tf] {
 		if !r.ReportGenerated {
-			return false
+			return
 		}
 		d.SuggestedFixes = nil
 		d.Message += " (generated file: fix its generator)"
@@ -112,11 +111,10 @@ func (r *Reporter) Report(d analysis.Diagnostic) bool {
 			ig.hit = true
 		} else if ig.covers(r.pass.Analyzer.Name) {
 			ig.used = true
-			return false
+			return
 		}
 	}
 	r.pass.Report(translateFixes(r.pass, d))
-	return true
 }
 
 // Ignored reports whether a directive for this analyzer covers pos's
