@@ -23,7 +23,8 @@ and, by fact, across package boundaries):
     an after-chain runner while the enclosing function has the request;
   - an after-chain runner that has no request to pass (runAfter(resp)),
     although its middlewares take one and its callers have the request: at
-    the runner, and at callers in other packages;
+    each call in the runner that passes none (m(nil, resp), or the call of
+    another runner without a request), and at callers in other packages;
   - a stale request: the request as it was before the before-chain (or
     WithContext, Clone, or any other rewrite the handler's request went
     through) changed it; likewise a parent context.Context passed to
@@ -104,6 +105,12 @@ becomes
 
 and "s.runAfter(resp)" becomes "s.runAfter(req2, resp)" in its callers.
 
+Such a runner is reported once per call that passes no request, where an
+ignore directive for that call goes (above "resp = m(nil, resp)"), with
+the runner's name as a related position: each call can be marked on its
+own. The runner has one fix, which comes with the first call reported;
+the others say "fixed with the finding at line N".
+
 No fix is offered, and the message says why, when no single request value
 can be chosen safely: two different rewrites of the request are in reach;
 the latest request is not held by a variable the call can name; replacing
@@ -111,7 +118,8 @@ the argument would drop a call or leave a variable unused; the runner is
 exported (other packages call it), used as a value, or a caller of it has
 no request; the runner gets to the after-chain only through another runner
 without a request; the request type cannot be written in the runner's
-file.
+file; a call of the runner that passes no request is marked with an ignore
+directive (the fix would rewrite it too).
 
 Not reported: after-middlewares that take only a response; calls that pass
 the latest request; code with no request in reach (a background job that

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/droprequest/internal/reqflow"
+	"github.com/chainlint/chainlint/analyzers/internal/directive"
 	"github.com/chainlint/chainlint/fixes"
 )
 
@@ -18,7 +19,7 @@ import (
 // another package's runner that runs its after-chain without one.
 func (c *checker) checkDropperCall(flow *reqflow.Flow, ac *reqflow.AfterCall) {
 	if ac.Callee == nil || ac.Callee.Pkg() == c.pass.Pkg {
-		return // same package: reported at the runner
+		return // same package: reported in the runner, at its calls without a request
 	}
 	fact := new(DropsRequest)
 	if !c.pass.ImportObjectFact(ac.Callee, fact) {
@@ -98,8 +99,9 @@ func qualifiedName(fn *types.Func) string {
 
 // checkDropper handles a function that passes made-up requests to its
 // after-chain and has no request itself: it exports the DropsRequest fact
-// and, when a caller in this package has the request, reports the function
-// with a fix that adds a request parameter and passes the callers' request.
+// and, when a caller in this package has the request, reports each of its
+// calls that passes no request, the first with a fix that adds a request
+// parameter and passes the callers' request.
 //
 // A function that passes no request because it calls such a function
 // (via) is reported the same way, without a fix.
@@ -122,20 +124,38 @@ func (c *checker) checkDropper(fd *ast.FuncDecl, obj *types.Func, ds []drop, via
 	if obj.Signature().Recv() != nil && c.inInterface(obj.Name()) {
 		noFix.set("an interface of this package has a method " + obj.Name())
 	}
-	d := c.dropperDiagnostic(fd, ds, via, fact, reqT)
-	d.Related = append(d.Related, analysis.RelatedInformation{Pos: withReq.call.Pos(), End: withReq.call.End(),
-		Message: "this caller has the request"})
-	edits := c.addParamEdits(fd, ds, reqT, callers, &noFix)
-	if noFix != "" {
-		d.Message += " (no fix: " + string(noFix) + ")"
-		c.r.Report(d)
-		return
+	for _, x := range ds {
+		if c.r.Ignored(x.ac.Call.Pos()) {
+			noFix.set("the call at " + c.pos(x.ac.Call) + " is marked " + directive.Prefix + " " + c.pass.Analyzer.Name)
+		}
 	}
-	d.SuggestedFixes = []analysis.SuggestedFix{{
-		Message:   fmt.Sprintf("Add a request parameter %s to %s and pass the callers' request", paramName(fd), fd.Name.Name),
-		TextEdits: edits,
-	}}
-	c.r.Report(d)
+	edits := c.addParamEdits(fd, ds, reqT, callers, &noFix)
+	var fix []analysis.SuggestedFix
+	if noFix == "" {
+		fix = []analysis.SuggestedFix{{
+			Message:   fmt.Sprintf("Add a request parameter %s to %s and pass the callers' request", paramName(fd), fd.Name.Name),
+			TextEdits: edits,
+		}}
+	}
+	fixedAt := ""
+	for _, d := range c.dropperDiagnostics(fd, ds, via, fact, reqT) {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: withReq.call.Pos(), End: withReq.call.End(),
+			Message: "this caller has the request"})
+		switch {
+		case noFix != "":
+			d.Message += " (no fix: " + string(noFix) + ")"
+		case fixedAt != "":
+			// One fix for the runner: applied twice, its edits would
+			// overlap.
+			d.Message += " (fixed with the finding at " + fixedAt + ")"
+		default:
+			d.SuggestedFixes = fix
+		}
+		c.r.Report(d)
+		if d.SuggestedFixes != nil && !c.r.Generated(d.Pos) {
+			fixedAt = fmt.Sprintf("line %d", c.pass.Fset.Position(d.Pos).Line)
+		}
+	}
 }
 
 // noFixReason is the first reason found why a fix cannot be offered.
@@ -218,35 +238,48 @@ func (c *checker) dropperCallers(fd *ast.FuncDecl, obj *types.Func, reqT types.T
 	return callers, &callers[withReq]
 }
 
-// dropperDiagnostic reports the runner fd that runs its after-chain
-// without a request (no fix yet).
-func (c *checker) dropperDiagnostic(fd *ast.FuncDecl, ds []drop, via *reqflow.AfterCall, fact *DropsRequest, reqT types.Type) analysis.Diagnostic {
+// dropperDiagnostics reports the runner fd that runs its after-chain
+// without a request (no fix yet): one finding per call that passes no
+// request (each drop, or the call of the runner via), where an ignore
+// directive for it would go; the runner's name is a related position.
+func (c *checker) dropperDiagnostics(fd *ast.FuncDecl, ds []drop, via *reqflow.AfterCall, fact *DropsRequest, reqT types.Type) []analysis.Diagnostic {
 	runner := fd.Name.Name
 	if fd.Recv != nil && len(fd.Recv.List) == 1 && len(fd.Recv.List[0].Names) == 1 {
 		runner = fd.Recv.List[0].Names[0].Name + "." + runner
 	}
-	d := analysis.Diagnostic{Pos: fd.Name.Pos(), End: fd.Name.End()}
+	signature := analysis.RelatedInformation{Pos: fd.Name.Pos(), End: fd.Name.End(), Message: runner + " takes no request"}
 	if via != nil {
-		d.Message = fmt.Sprintf("%s runs the after-chain %s through %s without a request: its middlewares take a %s but get none; add a request parameter",
-			runner, fact.Chain, via.Name, c.localType(fact.ReqType))
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: via.Call.Pos(), End: via.Call.End(), Message: via.Name + " takes no request"})
-	} else {
-		what := ds[0].v.ArgText
-		if _, isVar := ast.Unparen(ds[0].v.Arg).(*ast.Ident); isVar && what != "nil" {
-			what += " (" + ds[0].v.Fabricated + ")"
+		return []analysis.Diagnostic{{
+			Pos: via.Call.Pos(), End: via.Call.End(),
+			Message: fmt.Sprintf("%s runs the after-chain %s through %s without a request: its middlewares take a %s but get none; add a request parameter",
+				runner, fact.Chain, via.Name, c.localType(fact.ReqType)),
+			Related: []analysis.RelatedInformation{signature, {Pos: via.Call.Pos(), End: via.Call.End(), Message: via.Name + " takes no request"}},
+		}}
+	}
+	reqType := types.TypeString(reqT, func(p *types.Package) string {
+		if p == c.pass.Pkg {
+			return ""
 		}
-		d.Message = fmt.Sprintf("%s runs the after-chain %s without a request: its middlewares take a %s but get %s; add a request parameter",
-			runner, fact.Chain, types.TypeString(reqT, func(p *types.Package) string {
-				if p == c.pass.Pkg {
-					return ""
-				}
-				return p.Name()
-			}), what)
-	}
+		return p.Name()
+	})
+	var diags []analysis.Diagnostic
 	for _, x := range ds {
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: x.v.Arg.Pos(), End: x.v.Arg.End(), Message: "the middlewares get " + x.v.ArgText + " here"})
+		what := x.v.ArgText
+		if _, isVar := ast.Unparen(x.v.Arg).(*ast.Ident); isVar && what != "nil" {
+			what += " (" + x.v.Fabricated + ")"
+		}
+		d := analysis.Diagnostic{
+			Pos: x.ac.Call.Pos(), End: x.ac.Call.End(),
+			Message: fmt.Sprintf("%s runs the after-chain %s without a request: its middlewares take a %s but get %s; add a request parameter",
+				runner, fact.Chain, reqType, what),
+			Related: []analysis.RelatedInformation{signature},
+		}
+		for _, y := range ds {
+			d.Related = append(d.Related, analysis.RelatedInformation{Pos: y.v.Arg.Pos(), End: y.v.Arg.End(), Message: "the middlewares get " + y.v.ArgText + " here"})
+		}
+		diags = append(diags, d)
 	}
-	return d
+	return diags
 }
 
 // addParamEdits returns the edits that add a request parameter to fd,

@@ -117,6 +117,20 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 	r.pass.Report(translateFixes(r.pass, d))
 }
 
+// Ignored reports whether a directive for this analyzer covers pos's
+// line, without counting it as used: an analyzer asks before offering a
+// fix that would rewrite a marked line.
+func (r *Reporter) Ignored(pos token.Pos) bool {
+	r.parse()
+	posn := r.pass.Fset.Position(pos)
+	for _, ig := range r.directives {
+		if ig.names != nil && ig.covering(posn.Filename, posn.Line) && ig.covers(r.pass.Analyzer.Name) {
+			return true
+		}
+	}
+	return false
+}
+
 // translateFixes moves the edits of d's fixes out of cgo's translation of
 // a file into the user's file (fixes.Translate); when one cannot be moved,
 // d keeps no fix and its message says why.
