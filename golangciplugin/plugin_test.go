@@ -2,6 +2,7 @@ package golangciplugin
 
 import (
 	"flag"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/chainlint/chainlint/analyzers/chainlock"
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/skipafter"
 )
@@ -150,33 +152,62 @@ func TestSettingsConflict(t *testing.T) {
 }
 
 // The plugin's analyzers fold related positions into the message, so that
-// golangci-lint counts one issue per finding; the findings are chainlock's
-// own (analysistest matches its want patterns inside the longer messages).
+// golangci-lint counts one issue per finding: each finding of the folding
+// chainlock is the plain analyzer's finding at the same position, with no
+// related positions left and each of them written into the message
+// (analysistest matches the want patterns inside the longer messages).
 func TestFoldsRelated(t *testing.T) {
-	var chainlock *analysis.Analyzer
+	var folded *analysis.Analyzer
 	for _, a := range analyzers() {
 		if a.Name == "chainlock" {
-			chainlock = a
+			folded = a
 		}
 	}
 	testdata, err := filepath.Abs("../analyzers/chainlock/testdata")
 	if err != nil {
 		t.Fatal(err)
 	}
-	results := analysistest.Run(t, testdata, chainlock, "a")
-	n := 0
-	for _, r := range results {
+	// related maps a finding's position to its related positions as the
+	// folding analyzer should write them (positions are printed here: the
+	// two runs load the package into different file sets).
+	related := map[string][]string{}
+	withRelated := 0
+	for _, r := range analysistest.Run(t, testdata, chainlock.Analyzer, "a") {
 		for _, d := range r.Diagnostics {
-			n++
-			if len(d.Related) > 0 {
-				t.Errorf("%s: %d related positions left: %+v", r.Pass.Fset.Position(d.Pos), len(d.Related), d.Related)
+			var folds []string
+			for _, rel := range d.Related {
+				rp := r.Pass.Fset.Position(rel.Pos)
+				folds = append(folds, fmt.Sprintf("%s (%s:%d:%d)", rel.Message, filepath.Base(rp.Filename), rp.Line, rp.Column))
 			}
-			if strings.Contains(d.Message, "is acquired once per middleware") && !strings.Contains(d.Message, " released here (") {
-				t.Errorf("%s: the release is not in the message: %s", r.Pass.Fset.Position(d.Pos), d.Message)
+			related[r.Pass.Fset.Position(d.Pos).String()] = folds
+			if len(folds) > 0 {
+				withRelated++
 			}
 		}
 	}
-	if n == 0 {
-		t.Fatal("no diagnostics")
+	if withRelated == 0 {
+		t.Fatal("no plain chainlock finding has related positions: the test checks nothing")
+	}
+	n := 0
+	for _, r := range analysistest.Run(t, testdata, folded, "a") {
+		for _, d := range r.Diagnostics {
+			n++
+			posn := r.Pass.Fset.Position(d.Pos)
+			if len(d.Related) > 0 {
+				t.Errorf("%s: %d related positions left: %+v", posn, len(d.Related), d.Related)
+			}
+			plain, ok := related[posn.String()]
+			if !ok {
+				t.Errorf("%s: no plain chainlock finding here", posn)
+			}
+			for _, want := range plain {
+				if !strings.Contains(d.Message, want) {
+					t.Errorf("%s: related %q is not in the message: %s", posn, want, d.Message)
+				}
+			}
+		}
+	}
+	if n != len(related) {
+		t.Errorf("folding chainlock reported %d findings, plain chainlock %d", n, len(related))
 	}
 }
