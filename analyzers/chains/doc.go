@@ -75,15 +75,13 @@
 //
 // Besides [Model.Loops], [Model.Runners], [Model.LockOp] and the facts:
 //
-//   - [Model.ShortCircuits] (skipafter): the returns of a function that hand
-//     back a before-chain's short-circuit response, error or written answer
-//     on a path that bypasses the after-chain or the response finalizers,
-//     each with the [Skipped] calls and the common path ([ShortCircuit]).
 //   - [Model.AfterCalls] (droprequest): the calls of a function that hand a
 //     request to after-middlewares ([AfterCall]), and [Model.RequestFlow],
 //     which judges their request argument on SSA ([RequestFlow.Judge],
 //     [RequestFlow.JudgeContext]: latest, made up, stale, as a [Verdict])
 //     and names the current request ([RequestFlow.LatestAt], [Latest]).
+//   - [LoopBlocks], [Yields], [InspectOwn], [ExprName] and [IsError], which
+//     skipafter's short-circuit engine (its internal package) shares.
 //   - [Model.SSA] (the SSA form of a function, built lazily for the
 //     package), [Model.Invariant] (loop-invariance of a lock),
 //     [Model.StmtLockOp], [Model.CallMayBlock] and [Model.StmtMayBlock]

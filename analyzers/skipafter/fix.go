@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/ast/astutil"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
+	"github.com/chainlint/chainlint/analyzers/skipafter/internal/shortcircuit"
 	"github.com/chainlint/chainlint/fixes"
 )
 
@@ -38,7 +39,7 @@ import (
 // declaration in the loop hides it), and a loop-local response that
 // becomes the hoisted one must be nil whenever the loop goes on (see
 // nilAfterCheck).
-func suggestFix(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) (fix *analysis.SuggestedFix, why string) {
+func suggestFix(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCircuit) (fix *analysis.SuggestedFix, why string) {
 	defer func() {
 		// A decorated node missing for an original one would be a bug
 		// of the rewriting; the diagnostic stands without a fix.
@@ -47,9 +48,9 @@ func suggestFix(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) (
 		}
 	}()
 	switch sc.Kind {
-	case chains.ShortError:
+	case shortcircuit.Error:
 		return nil, "an error return carries no response to route through the after-chain"
-	case chains.ShortWritten:
+	case shortcircuit.Written:
 		return nil, "the before hook has already written the response, so headers set afterwards would not reach the client; set them before the before-chain runs"
 	}
 	file := chains.FileOf(pass, sc.Return.Pos())
@@ -75,7 +76,7 @@ func suggestFix(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) (
 type fixer struct {
 	pass    *analysis.Pass
 	m       *chains.Model
-	sc      *chains.ShortCircuit
+	sc      *shortcircuit.ShortCircuit
 	file    *ast.File
 	info    *types.Info
 	f       *fixes.File
@@ -675,7 +676,7 @@ func negate(e dst.Expr) dst.Expr {
 	return &dst.UnaryExpr{Op: token.NOT, X: &dst.ParenExpr{X: e}}
 }
 
-func skippedNames(sc *chains.ShortCircuit) string {
+func skippedNames(sc *shortcircuit.ShortCircuit) string {
 	var names []string
 	for _, s := range sc.Skipped {
 		names = append(names, s.Name)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/internal/directive"
+	"github.com/chainlint/chainlint/analyzers/skipafter/internal/shortcircuit"
 )
 
 // Analyzer reports returns of a short-circuit response that bypass the
@@ -57,8 +58,8 @@ func run(pass *analysis.Pass) (any, error) {
 		if r.Generated(fn.Pos()) {
 			continue
 		}
-		for _, sc := range m.ShortCircuits(fn) {
-			if sc.Kind == chains.ShortError && !reportErrors {
+		for _, sc := range shortcircuit.Find(m, fn) {
+			if sc.Kind == shortcircuit.Error && !reportErrors {
 				continue
 			}
 			r.Report(diagnostic(pass, m, sc))
@@ -68,7 +69,7 @@ func run(pass *analysis.Pass) (any, error) {
 }
 
 // diagnostic builds the report for sc, with its fix when one is safe.
-func diagnostic(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) analysis.Diagnostic {
+func diagnostic(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCircuit) analysis.Diagnostic {
 	var names []string
 	var related []analysis.RelatedInformation
 	for _, s := range sc.Skipped {
@@ -76,7 +77,7 @@ func diagnostic(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) a
 		related = append(related, analysis.RelatedInformation{Pos: s.Node.Pos(), End: s.Node.End(), Message: "skipped: " + s.Name})
 	}
 	what := "short-circuit response"
-	if sc.Kind == chains.ShortError {
+	if sc.Kind == shortcircuit.Error {
 		what = "error"
 	}
 	msg := fmt.Sprintf("%s from %s is returned here without running %s", what, sc.SourceName, joinAnd(names))

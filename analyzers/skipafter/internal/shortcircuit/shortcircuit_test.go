@@ -1,7 +1,8 @@
-package chains_test
+package shortcircuit_test
 
 import (
 	"go/ast"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -9,15 +10,16 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
+	"github.com/chainlint/chainlint/analyzers/skipafter/internal/shortcircuit"
 )
 
-// scProbe reports every ShortCircuit of every function declaration as
+// probe reports every ShortCircuit of every function declaration as
 // "KIND from SOURCE skips [NAME;...] of [COMMON;...]", so that the test
 // data pins Kind, SourceName, Skipped (with Deferred and AfterChain) and
 // Common.
-var scProbe = &analysis.Analyzer{
+var probe = &analysis.Analyzer{
 	Name:     "scprobe",
-	Doc:      "report chains.Model.ShortCircuits",
+	Doc:      "report shortcircuit.Find",
 	Requires: []*analysis.Analyzer{chains.Analyzer},
 	Run: func(pass *analysis.Pass) (any, error) {
 		m := pass.ResultOf[chains.Analyzer].(*chains.Model)
@@ -27,7 +29,7 @@ var scProbe = &analysis.Analyzer{
 				if !ok {
 					continue
 				}
-				for _, sc := range m.ShortCircuits(fd) {
+				for _, sc := range shortcircuit.Find(m, fd) {
 					kind := [...]string{"response", "error", "written"}[sc.Kind]
 					pass.Reportf(sc.Return.Pos(), "%s from %s skips [%s] of [%s]", kind, sc.SourceName, names(sc.Skipped), names(sc.Common))
 				}
@@ -37,11 +39,11 @@ var scProbe = &analysis.Analyzer{
 	},
 }
 
-func names(items []*chains.Skipped) string {
+func names(steps []*shortcircuit.Step) string {
 	var s []string
-	for _, it := range items {
-		n := it.Name
-		if it.AfterChain {
+	for _, st := range steps {
+		n := st.Name
+		if st.AfterChain {
 			n += "(after)"
 		}
 		s = append(s, n)
@@ -49,6 +51,7 @@ func names(items []*chains.Skipped) string {
 	return strings.Join(s, ";")
 }
 
-func TestShortCircuits(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), scProbe, "shortcircuit")
+func TestFind(t *testing.T) {
+	// The test data is skipafter's, which holds the runtime stub.
+	analysistest.Run(t, filepath.Join(analysistest.TestData(), "..", "..", "..", "testdata"), probe, "shortcircuit")
 }
