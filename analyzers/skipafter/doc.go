@@ -30,6 +30,19 @@ after-chain (a chain loop or an after-runner call) and the finalizers
 or w.Header().Set(...)), counted when they run before every normal return.
 The message names the skipped calls; Related points at each of them.
 
+Paths count as well as returns: a branch on the before-chain's outcome
+(a response, a done flag, the bool a runner returns) or on an abort
+signal a middleware sets on the request (a boolean field such as
+c.aborted, a method such as c.IsAborted()) that reaches the function's
+exit without a call the other branch runs is reported where it leaves:
+a goto past the after-chain, a labeled break out of the switch or loop
+that holds it, a case or if statement it falls out of. A panic of the
+before-chain recovered by a deferred function into a named response
+result is reported at the assignment. A runner whose role comes from an
+argument (execFilter(ctx, path, BeforeRouter) and later
+execFilter(ctx, path, AfterExec)) runs the role the constant's name says
+(Before*, Pre*; After*, Post*, Finish*) at that call.
+
 Bad:
 
 	func (s *Server) Serve(req *Request) *Response {

@@ -53,6 +53,9 @@ func suggestFix(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCirc
 	case shortcircuit.Written:
 		return nil, "the before hook has already written the response, so headers set afterwards would not reach the client; set them before the before-chain runs"
 	}
+	if sc.Return == nil {
+		return nil, "the fix rewrites a return of the short-circuit response, and this one " + sc.How
+	}
 	file := chains.FileOf(pass, sc.Return.Pos())
 	if file == nil {
 		return nil, "the file is not part of the package"
@@ -907,31 +910,10 @@ func isStmtAt(st ast.Stmt, a ast.Node) bool {
 // control out of st other than by a return.
 func leaves(st ast.Stmt) bool {
 	found := false
-	var walk func(n ast.Node, inBreakable bool)
-	walk = func(n ast.Node, inBreakable bool) {
-		ast.Inspect(n, func(c ast.Node) bool {
-			if found || c == nil {
-				return false
-			}
-			switch c := c.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
-				if c != n {
-					walk(c, true)
-					return false
-				}
-			case *ast.BranchStmt:
-				switch {
-				case c.Tok == token.BREAK && c.Label == nil && inBreakable:
-				default:
-					found = true
-				}
-			}
-			return true
-		})
-	}
-	walk(st, false)
+	shortcircuit.Leaving(st, func(x ast.Stmt) bool {
+		_, found = x.(*ast.BranchStmt)
+		return !found
+	})
 	return found
 }
 

@@ -80,8 +80,12 @@ func diagnostic(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCirc
 	if sc.Kind == shortcircuit.Error {
 		what = "error"
 	}
-	msg := fmt.Sprintf("%s from %s is returned here without running %s", what, sc.SourceName, joinAnd(names))
-	d := analysis.Diagnostic{Pos: sc.Return.Pos(), End: sc.Return.End(), Category: "skipafter", Message: msg, Related: related}
+	src := sc.SourceName
+	if sc.Signal != "" {
+		src += " (signalled by " + sc.Signal + ")"
+	}
+	msg := fmt.Sprintf("%s from %s %s without running %s", what, src, sc.How, joinAnd(names))
+	d := analysis.Diagnostic{Pos: sc.Exit.Pos(), End: sc.Exit.End(), Category: "skipafter", Message: msg, Related: related}
 	fix, why := suggestFix(pass, m, sc)
 	if why != "" {
 		d.Message += "; no fix: " + why

@@ -30,7 +30,7 @@ func TestFixes(t *testing.T) {
 // TestNoFix covers the net/http form (reported, never fixed) and generated
 // files (never reported).
 func TestNoFix(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), skipafter.Analyzer, "nethttp", "gen")
+	analysistest.Run(t, analysistest.TestData(), skipafter.Analyzer, "nethttp", "gen", "paths", "filters")
 }
 
 // TestErrorsFlag covers -skipafter.errors.

@@ -6,9 +6,11 @@
 package shortcircuit
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -35,8 +37,15 @@ const (
 // finalizers (calls taking the response and no request, such as
 // applyGlobalHeaders(resp) or w.Header().Set(...)).
 type ShortCircuit struct {
-	// Func is the *ast.FuncDecl or *ast.FuncLit holding the return.
-	Func   ast.Node
+	// Func is the *ast.FuncDecl or *ast.FuncLit holding the exit.
+	Func ast.Node
+	// Exit is the statement by which the short-circuit leaves: a return
+	// (then also Return), a goto, a break or continue, or the if
+	// statement or case clause whose normal branch it falls out past.
+	// How says it for a message: "is returned here", "leaves here by
+	// goto Admin", "falls out of this if statement".
+	Exit   ast.Stmt
+	How    string
 	Return *ast.ReturnStmt
 	Kind   Kind
 	// Source is the call whose outcome is returned: the call of a
@@ -45,6 +54,10 @@ type ShortCircuit struct {
 	Source     *ast.CallExpr
 	Loop       *chains.Loop
 	SourceName string
+	// Signal prints the abort flag or method that signalled the
+	// short-circuit (c.aborted, c.IsAborted()), or is empty when the
+	// outcome of Source itself did.
+	Signal string
 	// Skipped are the bypassed steps, in source order.
 	Skipped []*Step
 	// Common are all the steps the normal path applies to every
@@ -83,8 +96,9 @@ type source struct {
 // seed is what an SSA value derived from a before-chain call's outcome
 // carries: the call and what the value is.
 type seed struct {
-	src  *source
-	kind Kind
+	src    *source
+	kind   Kind
+	signal string // an abort flag or method read after src, see abortSignals
 }
 
 // candidate is a return of a before-chain's outcome.
@@ -107,6 +121,7 @@ type finder struct {
 	// respResult: the function returns a response.
 	respResult bool
 
+	parent  map[ast.Node]ast.Node             // the parents of body's nodes
 	calls   map[token.Pos]ssa.CallInstruction // fn's calls by Lparen
 	steps   []*Step                           // anchored in SSA
 	sources []*source                         // with an SSA call
@@ -146,21 +161,24 @@ func Find(m *chains.Model, fn ast.Node) []*ShortCircuit {
 		return nil
 	}
 	cands, normal, funnels := f.classifyReturns()
-	if len(cands) == 0 {
-		return nil
-	}
-	common := f.commonPath(cands, normal, funnels)
-	if len(common) == 0 {
-		return nil
-	}
 	var out []*ShortCircuit
-	for _, c := range cands {
-		sc := &ShortCircuit{Func: fn, Return: c.stmt, Kind: c.kind, Source: c.src.call, Loop: c.src.loop, SourceName: c.src.name, Common: common}
-		sc.Skipped = f.skippedAt(c.ret, common)
-		if len(sc.Skipped) > 0 {
-			out = append(out, sc)
+	returned := map[*ast.ReturnStmt]bool{}
+	if common := f.commonPath(cands, normal, funnels); len(common) > 0 {
+		for _, c := range cands {
+			sc := &ShortCircuit{Func: fn, Exit: c.stmt, How: "is returned here", Return: c.stmt, Kind: c.kind,
+				Source: c.src.call, Loop: c.src.loop, SourceName: c.src.name, Common: common}
+			sc.Skipped = f.skippedAt(c.ret, common)
+			if len(sc.Skipped) > 0 {
+				out = append(out, sc)
+			}
 		}
 	}
+	for _, c := range cands {
+		returned[c.stmt] = true
+	}
+	out = append(out, f.branchExits(returned)...)
+	out = append(out, f.recovered()...)
+	slices.SortFunc(out, func(a, b *ShortCircuit) int { return cmp.Compare(a.Exit.Pos(), b.Exit.Pos()) })
 	return out
 }
 
@@ -183,7 +201,7 @@ func newFinder(m *chains.Model, fn ast.Node) *finder {
 	if sig == nil {
 		return nil
 	}
-	f := &finder{m: m, info: info, fn: fn, body: body, sig: sig}
+	f := &finder{m: m, info: info, fn: fn, body: body, sig: sig, parent: parents(body)}
 	respParam := false
 	for v := range sig.Results().Variables() {
 		f.respResult = f.respResult || m.IsResponse(v.Type())
@@ -240,6 +258,7 @@ func (f *finder) anchorSteps() bool {
 // fn or in the yield function of a range-over-func before-chain loop, and
 // what is derived from them: values (derived) and conditions (conds). It
 // drops the sources with no SSA call and reports whether any remains.
+// Abort signals (see abortSignals) join the conditions.
 func (f *finder) seedSources() bool {
 	srcCalls := f.calls
 	if yields := chains.Yields(f.sfn); len(yields) > 0 {
@@ -259,13 +278,10 @@ func (f *finder) seedSources() bool {
 		}
 		kept = append(kept, src)
 		for _, v := range callResults(call) {
-			seeds[v] = seed{src, f.kindOf(v.Type())}
+			seeds[v] = seed{src: src, kind: f.kindOf(v.Type())}
 		}
 	}
 	f.sources = kept
-	if len(seeds) == 0 {
-		return false
-	}
 	f.derived = map[ssa.Value]seed{}
 	f.conds = map[ssa.Value]seed{}
 	for v, s := range seeds {
@@ -274,7 +290,8 @@ func (f *finder) seedSources() bool {
 		}
 		deriveConds(v, visitOnce(f.conds, s))
 	}
-	return true
+	f.abortSignals(srcCalls)
+	return len(kept) > 0
 }
 
 // kindOf says what an outcome of type t is.
@@ -448,13 +465,7 @@ func (st *Step) runsBefore(r ssa.Instruction) bool {
 // same after-chain loop.
 func covered(st *Step, r ssa.Instruction, steps []*Step) bool {
 	for _, d := range steps {
-		if d == st || !d.runsBefore(r) {
-			continue
-		}
-		if st.loop != nil && d.loop != nil && st.loop.ChainName == d.loop.ChainName {
-			return true
-		}
-		if st.key != "" && st.key == d.key {
+		if d != st && d.runsBefore(r) && d.does(st) {
 			return true
 		}
 	}
@@ -496,8 +507,8 @@ func (f *finder) findSources() []*source {
 		if !ok {
 			return
 		}
-		if rc, ok := f.m.RunsChainFact(f.callee(call)); ok && rc.Before && !rc.After {
-			out = append(out, &source{call: call, name: chains.ExprName(call.Fun)})
+		if role, _ := f.runnerRole(call); role == chains.Before {
+			out = append(out, &source{call: call, name: f.runnerName(call)})
 		}
 	})
 	return out

@@ -31,7 +31,11 @@ var probe = &analysis.Analyzer{
 				}
 				for _, sc := range shortcircuit.Find(m, fd) {
 					kind := [...]string{"response", "error", "written"}[sc.Kind]
-					pass.Reportf(sc.Return.Pos(), "%s from %s skips [%s] of [%s]", kind, sc.SourceName, names(sc.Skipped), names(sc.Common))
+					src := sc.SourceName
+					if sc.Signal != "" {
+						src += " (" + sc.Signal + ")"
+					}
+					pass.Reportf(sc.Exit.Pos(), "%s from %s %s: skips [%s] of [%s]", kind, src, sc.How, names(sc.Skipped), names(sc.Common))
 				}
 			}
 		}

@@ -22,30 +22,6 @@ func (f *finder) findSteps() []*Step {
 			elem[ec.Call] = true
 		}
 	}
-	stmtOf := map[ast.Node]ast.Stmt{}
-	parent := map[ast.Node]ast.Node{}
-	var stmts []ast.Stmt
-	var nodes []ast.Node
-	ast.Inspect(body, func(n ast.Node) bool {
-		if n == nil {
-			stmts = stmts[:len(stmts)-1]
-			nodes = nodes[:len(nodes)-1]
-			return true
-		}
-		if len(nodes) > 0 {
-			parent[n] = nodes[len(nodes)-1]
-		}
-		nodes = append(nodes, n)
-		if st, ok := n.(ast.Stmt); ok {
-			stmts = append(stmts, st)
-		} else {
-			stmts = append(stmts, stmts[len(stmts)-1])
-		}
-		if _, ok := n.(*ast.CallExpr); ok {
-			stmtOf[n] = stmts[len(stmts)-1]
-		}
-		return true
-	})
 	for _, l := range f.m.Loops {
 		if l.Func == fn && l.Role == chains.After {
 			out = append(out, &Step{Node: l.Stmt, Stmt: l.Stmt, Name: "the after-chain " + l.ChainName, AfterChain: true, loop: l})
@@ -55,15 +31,14 @@ func (f *finder) findSteps() []*Step {
 		if elem[call] {
 			return nil
 		}
-		callee := f.callee(call)
-		if rc, ok := f.m.RunsChainFact(callee); ok {
-			if rc.After && !rc.Before {
-				return &Step{Node: call, Name: "the after-chain " + chains.ExprName(call.Fun), AfterChain: true, key: f.key(call)}
+		if role, ok := f.runnerRole(call); ok {
+			if role == chains.After {
+				return &Step{Node: call, Name: "the after-chain " + f.runnerName(call), AfterChain: true, key: f.key(call)}
 			}
 			return nil
 		}
 		if f.isFinalizer(call) {
-			outer := outerCall(call, parent)
+			outer := outerCall(call, f.parent)
 			return &Step{Node: outer, Name: callText(outer), key: f.key(outer)}
 		}
 		return nil
@@ -94,11 +69,11 @@ func (f *finder) findSteps() []*Step {
 				out = append(out, it)
 			}
 		case *ast.CallExpr:
-			if st, ok := stmtOf[n].(*ast.DeferStmt); ok && st.Call == n {
+			if st, ok := f.stmtOf(n).(*ast.DeferStmt); ok && st.Call == n {
 				return // handled as a defer
 			}
 			if it := classify(n); it != nil {
-				it.Stmt = stmtOf[n]
+				it.Stmt = f.stmtOf(n)
 				out = append(out, it)
 			}
 		}
@@ -224,4 +199,111 @@ func callText(call *ast.CallExpr) string {
 		s = types.ExprString(call.Fun) + "(...)"
 	}
 	return s
+}
+
+// parents maps each node of body to its parent.
+func parents(body *ast.BlockStmt) map[ast.Node]ast.Node {
+	parent := map[ast.Node]ast.Node{}
+	var stack []ast.Node
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		if len(stack) > 0 {
+			parent[n] = stack[len(stack)-1]
+		}
+		stack = append(stack, n)
+		return true
+	})
+	return parent
+}
+
+// stmtOf returns the innermost statement holding n.
+func (f *finder) stmtOf(n ast.Node) ast.Stmt {
+	for ; n != nil; n = f.parent[n] {
+		if st, ok := n.(ast.Stmt); ok {
+			return st
+		}
+	}
+	return nil
+}
+
+// runnerRole returns the role of a call of a runner (a function with the
+// RunsChain fact) at this call, and whether it is one. A runner that runs
+// both roles, or either, runs the one an argument names: a constant whose
+// name says before (Before*, Pre*) or after (After*, Post*, Finish*), as in
+// beego's execFilter(ctx, urlPath, BeforeRouter) and
+// execFilter(ctx, urlPath, AfterExec), one runner whose loop ranges over
+// the filters of the position it is given. Otherwise a runner of one role
+// runs that role, and one of both runs neither at the call (Unknown).
+func (f *finder) runnerRole(call *ast.CallExpr) (chains.Role, bool) {
+	rc, ok := f.m.RunsChainFact(f.callee(call))
+	if !ok || !rc.Before && !rc.After {
+		return chains.Unknown, false
+	}
+	if role, _ := f.phaseArg(call); role != chains.Unknown {
+		return role, true
+	}
+	switch {
+	case rc.Before && !rc.After:
+		return chains.Before, true
+	case rc.After && !rc.Before:
+		return chains.After, true
+	}
+	return chains.Unknown, true
+}
+
+// runnerName prints a runner call: p.runAfter, or with the constant that
+// names its phase, p.execFilter(AfterExec).
+func (f *finder) runnerName(call *ast.CallExpr) string {
+	name := chains.ExprName(call.Fun)
+	if _, phase := f.phaseArg(call); phase != "" {
+		name += "(" + phase + ")"
+	}
+	return name
+}
+
+// phaseArg returns the role that a constant argument of call names, and
+// the constant's name; Unknown and "" when none does or they disagree.
+func (f *finder) phaseArg(call *ast.CallExpr) (chains.Role, string) {
+	role, phase := chains.Unknown, ""
+	for _, a := range call.Args {
+		var id *ast.Ident
+		switch a := ast.Unparen(a).(type) {
+		case *ast.Ident:
+			id = a
+		case *ast.SelectorExpr:
+			id = a.Sel
+		}
+		if id == nil {
+			continue
+		}
+		if _, ok := f.info.Uses[id].(*types.Const); !ok {
+			continue
+		}
+		r := phaseOfName(id.Name)
+		if r == chains.Unknown {
+			continue
+		}
+		if role != chains.Unknown && role != r {
+			return chains.Unknown, ""
+		}
+		role, phase = r, id.Name
+	}
+	return role, phase
+}
+
+// phaseOfName reads a phase from a constant's name.
+func phaseOfName(name string) chains.Role {
+	n := strings.ToLower(name)
+	before := strings.Contains(n, "before") || strings.HasPrefix(n, "pre")
+	after := strings.Contains(n, "after") || strings.HasPrefix(n, "post") || strings.Contains(n, "finish")
+	switch {
+	case before && !after:
+		return chains.Before
+	case after && !before:
+		return chains.After
+	}
+	return chains.Unknown
 }

@@ -1,0 +1,279 @@
+// Package paths holds short-circuits that leave by a path rather than by a
+// return of the short-circuit response: goto, labeled break, a switch
+// case, falling out of an if statement, an abort flag or method, a
+// recovered panic.
+package paths
+
+type Request struct {
+	Path    string
+	aborted bool
+	resp    *Response
+}
+
+// IsAborted reports whether a middleware stopped the chain.
+func (r *Request) IsAborted() bool { return r.aborted }
+
+type Response struct {
+	Status int
+	Header map[string]string
+}
+
+type Server struct {
+	before  []func(req *Request) *Response
+	after   []func(req *Request, resp *Response) *Response
+	groups  []Group
+	use     []func(req *Request)
+	handler func(req *Request) *Response
+}
+
+type Group struct {
+	before []func(req *Request) *Response
+}
+
+func (s *Server) runBefore(req *Request) *Response {
+	for _, m := range s.before {
+		if r := m(req); r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+func (s *Server) runAfter(req *Request, resp *Response) *Response {
+	for _, a := range s.after {
+		resp = a(req, resp)
+	}
+	return resp
+}
+
+func apply(resp *Response) { resp.Header["X-Frame-Options"] = "DENY" }
+
+// Goto jumps past the after-chain and the finalizer to the final return.
+func (s *Server) Goto(req *Request) *Response {
+	resp := s.runBefore(req)
+	if resp != nil {
+		goto done // want `short-circuit response from s.runBefore leaves here by goto done without running the after-chain s.runAfter and apply\(resp\); no fix: `
+	}
+	resp = s.handler(req)
+	resp = s.runAfter(req, resp)
+	apply(resp)
+done:
+	return resp
+}
+
+// GotoBeforeAfter jumps to a label before the after-chain: routed.
+func (s *Server) GotoBeforeAfter(req *Request) *Response {
+	resp := s.runBefore(req)
+	if resp != nil {
+		goto after
+	}
+	resp = s.handler(req)
+after:
+	resp = s.runAfter(req, resp)
+	apply(resp)
+	return resp
+}
+
+// LabeledSwitch leaves the route switch with a labeled break past the
+// after-chain its case runs.
+func (s *Server) LabeledSwitch(req *Request) (resp *Response) {
+route:
+	switch req.Path {
+	case "/api":
+		for _, m := range s.before {
+			if r := m(req); r != nil {
+				resp = r
+				break route // want `short-circuit response from s.before leaves here by break route without running the after-chain s.runAfter; no fix: `
+			}
+		}
+		resp = s.handler(req)
+		resp = s.runAfter(req, resp)
+	}
+	return resp
+}
+
+// Groups breaks out of nested group loops to the common path: routed.
+func (s *Server) Groups(req *Request) *Response {
+	var resp *Response
+groups:
+	for _, g := range s.groups {
+		for _, m := range g.before {
+			if r := m(req); r != nil {
+				resp = r
+				break groups
+			}
+		}
+	}
+	if resp == nil {
+		resp = s.handler(req)
+	}
+	resp = s.runAfter(req, resp)
+	apply(resp)
+	return resp
+}
+
+// GroupsReturn returns from inside nested group loops.
+func (s *Server) GroupsReturn(req *Request) *Response {
+	for _, g := range s.groups {
+		for _, m := range g.before {
+			if r := m(req); r != nil {
+				return r // want `short-circuit response from g.before is returned here without running the after-chain s.runAfter and apply\(resp\)`
+			}
+		}
+	}
+	resp := s.handler(req)
+	resp = s.runAfter(req, resp)
+	apply(resp)
+	return resp
+}
+
+// Switch answers in one case and runs the handler and the after-chain in
+// another: the short-circuit response falls out of its case past them.
+func (s *Server) Switch(req *Request) *Response {
+	resp := s.runBefore(req)
+	switch {
+	case resp != nil: // want `short-circuit response from s.runBefore falls out of this case without running the after-chain s.runAfter; no fix: `
+	default:
+		resp = s.handler(req)
+		resp = s.runAfter(req, resp)
+	}
+	apply(resp)
+	return resp
+}
+
+// FallOut runs the handler and the after-chain only when nothing
+// short-circuited: the short-circuit response falls out past the
+// after-chain.
+func (s *Server) FallOut(req *Request) *Response {
+	resp := s.runBefore(req)
+	if resp == nil { // want `short-circuit response from s.runBefore falls out of this if statement without running the after-chain s.runAfter; no fix: `
+		resp = s.handler(req)
+		resp = s.runAfter(req, resp)
+	}
+	apply(resp)
+	return resp
+}
+
+// Guarded is the fixed form: the guard holds only the handler.
+func (s *Server) Guarded(req *Request) *Response {
+	resp := s.runBefore(req)
+	if resp == nil {
+		resp = s.handler(req)
+	}
+	resp = s.runAfter(req, resp)
+	apply(resp)
+	return resp
+}
+
+// Conditional finalizers (run on some normal paths only) are not the
+// common path.
+func (s *Server) Conditional(req *Request) *Response {
+	resp := s.runBefore(req)
+	if resp != nil {
+		goto done
+	}
+	resp = s.handler(req)
+	if resp.Status >= 500 {
+		apply(resp)
+	}
+done:
+	return resp
+}
+
+// Aborted: the middlewares take the request and set its abort flag.
+func (s *Server) Aborted(req *Request) *Response {
+	for _, m := range s.use {
+		m(req)
+		if req.IsAborted() {
+			return req.resp // want `short-circuit response from s.use \(signalled by req.IsAborted\(\)\) is returned here without running the after-chain s.runAfter and apply\(resp\); no fix: `
+		}
+	}
+	resp := s.handler(req)
+	resp = s.runAfter(req, resp)
+	apply(resp)
+	return resp
+}
+
+// AbortedFlag reads the flag itself and leaves by goto.
+func (s *Server) AbortedFlag(req *Request) *Response {
+	var resp *Response
+	for _, m := range s.use {
+		m(req)
+		if req.aborted {
+			resp = req.resp
+			goto out // want `short-circuit response from s.use \(signalled by req.aborted\) leaves here by goto out without running the after-chain s.runAfter; no fix: `
+		}
+	}
+	resp = s.handler(req)
+	resp = s.runAfter(req, resp)
+out:
+	return resp
+}
+
+// AbortedRouted breaks out of the chain on the flag: the response goes
+// through the common path.
+func (s *Server) AbortedRouted(req *Request) *Response {
+	for _, m := range s.use {
+		m(req)
+		if req.aborted {
+			break
+		}
+	}
+	resp := req.resp
+	if !req.aborted {
+		resp = s.handler(req)
+	}
+	resp = s.runAfter(req, resp)
+	apply(resp)
+	return resp
+}
+
+func errorResponse(p any) *Response { return &Response{Status: 500} }
+
+// Recovered turns a panic of the before-chain into a response that skips
+// the after-chain and the finalizer.
+func (s *Server) Recovered(req *Request) (resp *Response) {
+	defer func() {
+		if p := recover(); p != nil {
+			resp = errorResponse(p) // want `short-circuit response from s.runBefore is set here from a recovered panic and returned without running the after-chain s.runAfter and apply\(resp\); no fix: `
+		}
+	}()
+	if resp = s.runBefore(req); resp == nil {
+		resp = s.handler(req)
+	}
+	resp = s.runAfter(req, resp)
+	apply(resp)
+	return resp
+}
+
+// RecoveredFinal runs the finalizer in the deferred function too: only
+// the after-chain is skipped.
+func (s *Server) RecoveredFinal(req *Request) (resp *Response) {
+	defer func() {
+		if p := recover(); p != nil {
+			resp = errorResponse(p) // want `short-circuit response from s.runBefore is set here from a recovered panic and returned without running the after-chain s.runAfter; no fix: `
+		}
+		apply(resp)
+	}()
+	if resp = s.runBefore(req); resp == nil {
+		resp = s.handler(req)
+	}
+	resp = s.runAfter(req, resp)
+	return resp
+}
+
+// RecoveredRouted recovers into the after-chain.
+func (s *Server) RecoveredRouted(req *Request) (resp *Response) {
+	defer func() {
+		if p := recover(); p != nil {
+			resp = s.runAfter(req, errorResponse(p))
+			apply(resp)
+		}
+	}()
+	if resp = s.runBefore(req); resp == nil {
+		resp = s.handler(req)
+	}
+	resp = s.runAfter(req, resp)
+	apply(resp)
+	return resp
+}
