@@ -39,47 +39,59 @@ import (
 // declaration in the loop hides it), and a loop-local response that
 // becomes the hoisted one must be nil whenever the loop goes on (see
 // nilAfterCheck).
-func suggestFix(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCircuit) (fix *analysis.SuggestedFix, why string) {
+//
+// all are the short-circuits of sc's function: a later one in the handler
+// code of the runner form is fixed in the same rewrite (see chain), and
+// joined returns them.
+func suggestFix(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCircuit, all []*shortcircuit.ShortCircuit) (fix *analysis.SuggestedFix, joined []*shortcircuit.ShortCircuit, why string) {
 	defer func() {
 		// A decorated node missing for an original one would be a bug
 		// of the rewriting; the diagnostic stands without a fix.
 		if r := recover(); r != nil {
-			fix, why = nil, fmt.Sprintf("the rewrite failed (%v)", r)
+			fix, joined, why = nil, nil, fmt.Sprintf("the rewrite failed (%v)", r)
 		}
 	}()
 	switch sc.Kind {
 	case shortcircuit.Error:
-		return nil, "an error return carries no response to route through the after-chain"
+		return nil, nil, "an error return carries no response to route through the after-chain"
 	case shortcircuit.Written:
-		return nil, "the before hook has already written the response, so headers set afterwards would not reach the client; set them before the before-chain runs"
+		return nil, nil, "the before hook has already written the response, so headers set afterwards would not reach the client; set them before the before-chain runs"
 	}
-	if sc.Return == nil {
-		return nil, "the fix rewrites a return of the short-circuit response, and this one " + sc.How
-	}
-	file := chains.FileOf(pass, sc.Return.Pos())
+	file := chains.FileOf(pass, sc.Exit.Pos())
 	if file == nil {
-		return nil, "the file is not part of the package"
+		return nil, nil, "the file is not part of the package"
 	}
-	fx := &fixer{pass: pass, m: m, sc: sc, file: file, info: pass.TypesInfo}
-	if sc.Loop != nil {
+	fx := &fixer{pass: pass, m: m, sc: sc, all: all, file: file, info: pass.TypesInfo}
+	switch {
+	case sc.Return == nil:
+		why = fx.retarget()
+	case sc.Loop != nil && contains(sc.Loop.Stmt, sc.Return.Pos()):
 		why = fx.inline()
-	} else {
+	default:
 		why = fx.runner()
 	}
 	if why != "" {
-		return nil, why
+		return nil, nil, why
 	}
 	edits, err := fx.f.Edits()
 	if err != nil {
-		return nil, "the rewrite could not be placed on the original lines (" + err.Error() + ")"
+		return nil, nil, "the rewrite could not be placed on the original lines (" + err.Error() + ")"
 	}
-	return &analysis.SuggestedFix{Message: fx.message, TextEdits: edits}, ""
+	for _, o := range all {
+		if o.Return != nil && fx.chained[o.Return] {
+			fx.joined = append(fx.joined, o)
+		}
+	}
+	return &analysis.SuggestedFix{Message: fx.message, TextEdits: edits}, fx.joined, ""
 }
 
 type fixer struct {
 	pass    *analysis.Pass
 	m       *chains.Model
 	sc      *shortcircuit.ShortCircuit
+	all     []*shortcircuit.ShortCircuit
+	chained map[*ast.ReturnStmt]bool // later short-circuits the rewrite fixes too
+	joined  []*shortcircuit.ShortCircuit // the others the rewrite fixes
 	file    *ast.File
 	info    *types.Info
 	f       *fixes.File
@@ -113,6 +125,9 @@ func (fx *fixer) runner() string {
 	i := slices.Index(block.List, ast.Stmt(ifs))
 	j, handler, why := fx.handlerCode(block, i)
 	if why != "" {
+		return why
+	}
+	if why := fx.chain(handler, v); why != "" {
 		return why
 	}
 	// Names the common path continues with: the response, and what the
@@ -163,7 +178,7 @@ func (fx *fixer) runner() string {
 	list = append(list, dif)
 	list = append(list, dblock.List[j:]...)
 	dblock.List = list
-	fx.message = fmt.Sprintf("Run the handler only when %s did not short-circuit, so %s also goes through %s", fx.sc.SourceName, v.Name(), skippedNames(fx.sc))
+	fx.message = fmt.Sprintf("Run the handler only when %s did not short-circuit, so %s also goes through %s", fx.sourceNames(), v.Name(), skippedNames(fx.sc))
 	return ""
 }
 
@@ -537,7 +552,15 @@ func (fx *fixer) funcScope(block *ast.BlockStmt) *types.Scope {
 // common path continues with instead of shadowing them.
 func (fx *fixer) guardBody(handler []ast.Stmt, outer map[string]bool) ([]dst.Stmt, string) {
 	var out []dst.Stmt
-	for _, st := range handler {
+	for k, st := range handler {
+		if ifs := fx.chainedIf(st); ifs != nil {
+			guard, why := fx.chainedGuard(ifs, handler[k+1:], outer)
+			if why != "" {
+				return nil, why
+			}
+			out = append(out, guard...)
+			break
+		}
 		if ds, ok := st.(*ast.DeclStmt); ok {
 			for _, o := range definedBy(fx.info, ds) {
 				if outer[o.Name()] {

@@ -58,18 +58,22 @@ func run(pass *analysis.Pass) (any, error) {
 		if r.Generated(fn.Pos()) {
 			continue
 		}
-		for _, sc := range shortcircuit.Find(m, fn) {
+		all := shortcircuit.Find(m, fn)
+		// A fix that also fixes later short-circuits of the function is
+		// theirs too: each diagnostic offers the identical edits.
+		joined := map[*shortcircuit.ShortCircuit]*analysis.SuggestedFix{}
+		for _, sc := range all {
 			if sc.Kind == shortcircuit.Error && !reportErrors {
 				continue
 			}
-			r.Report(diagnostic(pass, m, sc))
+			r.Report(diagnostic(pass, m, sc, all, joined))
 		}
 	}
 	return nil, nil
 }
 
 // diagnostic builds the report for sc, with its fix when one is safe.
-func diagnostic(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCircuit) analysis.Diagnostic {
+func diagnostic(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCircuit, all []*shortcircuit.ShortCircuit, joined map[*shortcircuit.ShortCircuit]*analysis.SuggestedFix) analysis.Diagnostic {
 	var names []string
 	var related []analysis.RelatedInformation
 	for _, s := range sc.Skipped {
@@ -86,7 +90,15 @@ func diagnostic(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCirc
 	}
 	msg := fmt.Sprintf("%s from %s %s without running %s", what, src, sc.How, joinAnd(names))
 	d := analysis.Diagnostic{Pos: sc.Exit.Pos(), End: sc.Exit.End(), Category: "skipafter", Message: msg, Related: related}
-	fix, why := suggestFix(pass, m, sc)
+	fix, ok := joined[sc]
+	why := ""
+	if !ok {
+		var also []*shortcircuit.ShortCircuit
+		fix, also, why = suggestFix(pass, m, sc, all)
+		for _, o := range also {
+			joined[o] = fix
+		}
+	}
 	if why != "" {
 		d.Message += "; no fix: " + why
 	} else if fix != nil {
