@@ -90,7 +90,7 @@ type fixer struct {
 	m       *chains.Model
 	sc      *shortcircuit.ShortCircuit
 	all     []*shortcircuit.ShortCircuit
-	chained map[*ast.ReturnStmt]bool // later short-circuits the rewrite fixes too
+	chained map[*ast.ReturnStmt]bool     // later short-circuits the rewrite fixes too
 	joined  []*shortcircuit.ShortCircuit // the others the rewrite fixes
 	file    *ast.File
 	info    *types.Info
