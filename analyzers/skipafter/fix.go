@@ -77,6 +77,12 @@ func suggestFix(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCirc
 	if err != nil {
 		return nil, nil, "the rewrite could not be placed on the original lines (" + err.Error() + ")"
 	}
+	tok := pass.Fset.File(file.FileStart)
+	src, err := fixes.Source(pass, tok)
+	if err != nil {
+		return nil, nil, "the file could not be read (" + err.Error() + ")"
+	}
+	edits = narrowEdits(tok, src, edits)
 	for _, o := range all {
 		if o.Return != nil && fx.chained[o.Return] {
 			fx.joined = append(fx.joined, o)

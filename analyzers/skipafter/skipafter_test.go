@@ -15,7 +15,6 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/analysis/passes/shadow"
-	"golang.org/x/tools/go/packages"
 
 	"github.com/chainlint/chainlint/analyzers/skipafter"
 )
@@ -125,18 +124,7 @@ func TestFixedCodeVets(t *testing.T) {
 // in the GOPATH tree at dir, by function and message (line numbers cut).
 func shadows(t *testing.T, dir string) map[string]int {
 	t.Helper()
-	cfg := &packages.Config{
-		Mode: packages.LoadAllSyntax,
-		Dir:  filepath.Join(dir, "src"),
-		Env:  append(os.Environ(), "GOPATH="+dir, "GO111MODULE=off", "GOFLAGS=", "GOWORK=off", "GOPROXY=off"),
-	}
-	pkgs, err := packages.Load(cfg, fixed...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if packages.PrintErrors(pkgs) > 0 {
-		t.Fatalf("the packages under %s do not load", dir)
-	}
+	pkgs := loadGOPATH(t, dir, fixed...)
 	g, err := checker.Analyze([]*analysis.Analyzer{shadow.Analyzer}, pkgs, nil)
 	if err != nil {
 		t.Fatal(err)
