@@ -245,41 +245,9 @@ func (fx *fixer) runnerElse(block *ast.BlockStmt, ifs *ast.IfStmt, i, j int, han
 func (fx *fixer) inline() string {
 	ret := fx.sc.Return
 	loop := fx.sc.Loop
-	path, _ := astutil.PathEnclosingInterval(fx.file, ret.Pos(), ret.End())
-	li := -1
-	for k, n := range path {
-		if n == loop.Stmt {
-			li = k
-			break
-		}
-		switch n.(type) {
-		case *ast.SwitchStmt, *ast.TypeSwitchStmt:
-			return "the return is inside a switch in the before-chain loop"
-		case *ast.SelectStmt:
-			return "the return is inside a select in the before-chain loop"
-		case *ast.ForStmt, *ast.RangeStmt:
-			return "the return is inside a loop nested in the before-chain loop"
-		case *ast.FuncLit:
-			return "the return is inside a function literal"
-		}
-	}
-	if li < 0 || li+1 >= len(path) {
-		return "the return is not inside the before-chain loop"
-	}
-	ifs, ok := path[2].(*ast.IfStmt)
-	if !ok || path[1] != ifs.Body || len(ifs.Body.List) != 1 || ifs.Else != nil {
-		return "the return is not the only statement of an if statement"
-	}
-	x := fx.returnedVar(ret)
-	if x == nil {
-		return "the returned response is not a local variable"
-	}
-	if !isNilCheck(fx.info, ifs.Cond, x, token.NEQ) || !nillable(x.Type()) {
-		return fmt.Sprintf("the short-circuit condition is not %s != nil", x.Name())
-	}
-	block, ok := path[li+1].(*ast.BlockStmt)
-	if !ok {
-		return "the before-chain loop is not in a plain block"
+	ifs, x, block, why := fx.inlineSite()
+	if why != "" {
+		return why
 	}
 	i := slices.Index(block.List, loop.Stmt)
 	j, handler, why := fx.handlerCode(block, i)
@@ -303,6 +271,9 @@ func (fx *fixer) inline() string {
 		w = x
 	}
 	if why := fx.checkTail(block.List[j:], handler, w.Name(), x.Name()); why != "" {
+		return why
+	}
+	if why := fx.chain(handler, w); why != "" {
 		return why
 	}
 	// A loop-local x named like the hoisted w ("next, resp := m(req)" or
@@ -347,6 +318,72 @@ func (fx *fixer) inline() string {
 			return why
 		}
 	}
+	return fx.inlineRewrite(&inlinePlan{block: block, i: i, j: j, handler: handler, ifs: ifs, x: x, w: w,
+		hoist: hoist, typ: typ, xDecl: xDecl, xBlock: xBlock})
+}
+
+// inlineSite finds where inline's return sits: the if statement in the
+// before-chain loop that it is the only statement of, the variable it
+// returns (tested against nil by the if), and the block holding the loop.
+func (fx *fixer) inlineSite() (*ast.IfStmt, *types.Var, *ast.BlockStmt, string) {
+	ret := fx.sc.Return
+	loop := fx.sc.Loop
+	path, _ := astutil.PathEnclosingInterval(fx.file, ret.Pos(), ret.End())
+	li := -1
+	for k, n := range path {
+		if n == loop.Stmt {
+			li = k
+			break
+		}
+		switch n.(type) {
+		case *ast.SwitchStmt, *ast.TypeSwitchStmt:
+			return nil, nil, nil, "the return is inside a switch in the before-chain loop"
+		case *ast.SelectStmt:
+			return nil, nil, nil, "the return is inside a select in the before-chain loop"
+		case *ast.ForStmt, *ast.RangeStmt:
+			return nil, nil, nil, "the return is inside a loop nested in the before-chain loop"
+		case *ast.FuncLit:
+			return nil, nil, nil, "the return is inside a function literal"
+		}
+	}
+	if li < 0 || li+1 >= len(path) {
+		return nil, nil, nil, "the return is not inside the before-chain loop"
+	}
+	ifs, ok := path[2].(*ast.IfStmt)
+	if !ok || path[1] != ifs.Body || len(ifs.Body.List) != 1 || ifs.Else != nil {
+		return nil, nil, nil, "the return is not the only statement of an if statement"
+	}
+	x := fx.returnedVar(ret)
+	if x == nil {
+		return nil, nil, nil, "the returned response is not a local variable"
+	}
+	if !isNilCheck(fx.info, ifs.Cond, x, token.NEQ) || !nillable(x.Type()) {
+		return nil, nil, nil, fmt.Sprintf("the short-circuit condition is not %s != nil", x.Name())
+	}
+	block, ok := path[li+1].(*ast.BlockStmt)
+	if !ok {
+		return nil, nil, nil, "the before-chain loop is not in a plain block"
+	}
+	return ifs, x, block, ""
+}
+
+// inlinePlan is what inline checked, for inlineRewrite.
+type inlinePlan struct {
+	block   *ast.BlockStmt
+	i, j    int // the loop and the first common-path statement in block
+	handler []ast.Stmt
+	ifs     *ast.IfStmt // the short-circuit's if statement in the loop
+	x, w    *types.Var  // the returned response and the guard's variable
+	hoist   bool        // w is declared above the loop, as typ
+	typ     string
+	xDecl   ast.Stmt       // x's declaration in the loop, to become an assignment
+	xBlock  *ast.BlockStmt // its block (nil for an if statement's init)
+}
+
+// inlineRewrite makes the rewrite inline planned.
+func (fx *fixer) inlineRewrite(p *inlinePlan) string {
+	block, i, j, handler, ifs, x, w, hoist, typ, xDecl, xBlock := p.block, p.i, p.j, p.handler, p.ifs, p.x, p.w, p.hoist, p.typ, p.xDecl, p.xBlock
+	loop := fx.sc.Loop
 	if why := fx.decorate(); why != "" {
 		return why
 	}
