@@ -207,7 +207,7 @@ func newFinder(m *chains.Model, fn ast.Node) *finder {
 		f.respResult = f.respResult || m.IsResponse(v.Type())
 	}
 	for v := range sig.Params().Variables() {
-		respParam = respParam || m.IsResponse(v.Type())
+		respParam = respParam || m.IsResponse(v.Type()) || f.carriesResponse(v.Type())
 	}
 	if !f.respResult && !respParam {
 		return nil
@@ -220,6 +220,28 @@ func newFinder(m *chains.Model, fn ast.Node) *finder {
 		return nil
 	}
 	return f
+}
+
+// carriesResponse reports whether t is a request (or a pointer to one)
+// whose struct holds the response in a field: a framework context such as
+// beego's, whose ResponseWriter field is how its handlers answer.
+func (f *finder) carriesResponse(t types.Type) bool {
+	if !f.m.IsRequest(t) {
+		return false
+	}
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for fld := range st.Fields() {
+		if f.m.IsResponse(fld.Type()) {
+			return true
+		}
+	}
+	return false
 }
 
 // anchorSteps finds the steps that process responses and anchors each in

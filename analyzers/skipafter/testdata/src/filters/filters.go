@@ -57,8 +57,13 @@ func (p *Router) execFilter(ctx *Context, urlPath string, pos int) (started bool
 }
 
 func (p *Router) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	p.serve(&Context{Request: r, Writer: rw})
+}
+
+// serve answers on the context's writer.
+func (p *Router) serve(ctx *Context) {
 	start := time.Now()
-	ctx := &Context{Request: r, Writer: rw}
+	r, rw := ctx.Request, ctx.Writer
 	urlPath := r.URL.Path
 	var h func(ctx *Context)
 
