@@ -63,8 +63,10 @@ func suggestFix(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCirc
 	}
 	fx := &fixer{pass: pass, m: m, sc: sc, all: all, file: file, info: pass.TypesInfo}
 	switch {
-	case sc.Return == nil:
+	case isGoto(sc.Exit, ""):
 		why = fx.retarget()
+	case sc.Return == nil:
+		why = fx.hoistSteps()
 	case sc.Loop != nil && contains(sc.Loop.Stmt, sc.Return.Pos()):
 		why = fx.inline()
 	default:

@@ -49,11 +49,12 @@ func TestIdempotent(t *testing.T) {
 }
 
 // fixed are the packages with goldens.
-var fixed = []string{"a", "inline", "runner", "app", "joined", "gotofix"}
+var fixed = []string{"a", "inline", "runner", "app", "joined", "pathfix"}
 
-// wantless are the packages whose goldens draw no diagnostic: a goto fix
-// keeps the goto's line and its // want comment, which fixedTree drops.
-var wantless = map[string]bool{"gotofix": true}
+// wantless are the packages whose goldens draw no diagnostic: a fix of a
+// path keeps the line of the exit and its // want comment, which fixedTree
+// drops.
+var wantless = map[string]bool{"pathfix": true}
 
 var wantComment = regexp.MustCompile(` // want .*`)
 

@@ -85,7 +85,7 @@ route:
 		for _, m := range s.before {
 			if r := m(req); r != nil {
 				resp = r
-				break route // want `short-circuit response from s.before leaves here by break route without running the after-chain s.runAfter; no fix: `
+				break route // want `short-circuit response from s.before leaves here by break route without running the after-chain s.runAfter; no fix: the after-chain lies inside what break leaves; set the response and let control reach the after-chain instead`
 			}
 		}
 		resp = s.handler(req)
@@ -134,21 +134,8 @@ func (s *Server) GroupsReturn(req *Request) *Response {
 func (s *Server) Switch(req *Request) *Response {
 	resp := s.runBefore(req)
 	switch {
-	case resp != nil: // want `short-circuit response from s.runBefore falls out of this case without running the after-chain s.runAfter; no fix: `
+	case resp != nil: // want `short-circuit response from s.runBefore falls out of this case without running the after-chain s.runAfter; no fix: the after-chain runs only on the branch the short-circuit does not take; move it after the branches`
 	default:
-		resp = s.handler(req)
-		resp = s.runAfter(req, resp)
-	}
-	apply(resp)
-	return resp
-}
-
-// FallOut runs the handler and the after-chain only when nothing
-// short-circuited: the short-circuit response falls out past the
-// after-chain.
-func (s *Server) FallOut(req *Request) *Response {
-	resp := s.runBefore(req)
-	if resp == nil { // want `short-circuit response from s.runBefore falls out of this if statement without running the after-chain s.runAfter; no fix: `
 		resp = s.handler(req)
 		resp = s.runAfter(req, resp)
 	}
@@ -221,7 +208,7 @@ func errorResponse(p any) *Response { return &Response{Status: 500} }
 func (s *Server) Recovered(req *Request) (resp *Response) {
 	defer func() {
 		if p := recover(); p != nil {
-			resp = errorResponse(p) // want `short-circuit response from s.runBefore is set here from a recovered panic and returned without running the after-chain s.runAfter and apply\(resp\); no fix: `
+			resp = errorResponse(p) // want `short-circuit response from s.runBefore is set here from a recovered panic and returned without running the after-chain s.runAfter and apply\(resp\); no fix: the response comes from a recovered panic; run the after-chain and the finalizers in the deferred function too`
 		}
 	}()
 	if resp = s.runBefore(req); resp == nil {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/dave/dst"
+	"golang.org/x/tools/go/ast/astutil"
 )
 
 // retarget handles a short-circuit that jumps with goto to a label L past
@@ -20,10 +21,7 @@ import (
 // otherwise a new label goes before the first step and this goto jumps
 // to it.
 func (fx *fixer) retarget() string {
-	br, ok := fx.sc.Exit.(*ast.BranchStmt)
-	if !ok || br.Tok != token.GOTO {
-		return "the fix rewrites a return or a goto of the short-circuit response, and this one " + fx.sc.How
-	}
+	br := fx.sc.Exit.(*ast.BranchStmt)
 	name := br.Label.Name
 	lab, block := fx.labeled(name)
 	if lab == nil {
@@ -136,9 +134,10 @@ func (fx *fixer) onlyShortCircuits(name string) bool {
 	return only
 }
 
+// isGoto reports whether st is a goto to label name (any label for "").
 func isGoto(st ast.Stmt, name string) bool {
 	br, ok := st.(*ast.BranchStmt)
-	return ok && br.Tok == token.GOTO && br.Label.Name == name
+	return ok && br.Tok == token.GOTO && (name == "" || br.Label.Name == name)
 }
 
 // freshLabel returns base, or base2, base3, ...: a label the function does
@@ -156,4 +155,94 @@ func (fx *fixer) freshLabel(base string) string {
 		name = base + strconv.Itoa(i)
 	}
 	return name
+}
+
+// hoistSteps handles a short-circuit that falls out of an if statement
+// whose body runs the handler and then the skipped steps (if resp == nil
+// { resp = s.handler(req); resp = s.runAfter(req, resp) }): the steps move
+// out of the body, right after the if statement, so both paths run them.
+// On the normal path they run in the same order as before; the fix is
+// offered only when they end the body, which has no else, declares
+// nothing they use, and holds nothing that leaves the body before them
+// other than by return.
+func (fx *fixer) hoistSteps() string {
+	ifs, ok := fx.sc.Exit.(*ast.IfStmt)
+	if !ok {
+		return fx.exitReason()
+	}
+	if ifs.Else != nil {
+		return "the if statement the short-circuit falls out of has an else branch"
+	}
+	body := ifs.Body.List
+	k := len(body)
+	for k > 0 && fx.isStep(body[k-1]) {
+		k--
+	}
+	for _, s := range fx.sc.Skipped {
+		if !contains(ifs.Body, s.Node.Pos()) || s.Node.Pos() < posOr(body, k, ifs.Body.Rbrace) {
+			return fmt.Sprintf("%s does not end the body of the if statement the short-circuit falls out of", s.Name)
+		}
+	}
+	if k == 0 {
+		return "the body of the if statement holds nothing but the steps"
+	}
+	for _, o := range definedAt(fx.info, body[:k]) {
+		if usesObj(fx.info, body[k:], o) {
+			return fmt.Sprintf("the steps use %s, which the body of the if statement declares", o.Name())
+		}
+	}
+	for _, st := range body[:k] {
+		if leaves(st) {
+			return "the body of the if statement may leave it before the steps"
+		}
+	}
+	block, ok := fx.parentBlock(ifs)
+	if !ok {
+		return "the if statement is not in a plain block"
+	}
+	if why := fx.decorate(); why != "" {
+		return why
+	}
+	dblock := fx.f.Node(block).(*dst.BlockStmt)
+	dif := fx.f.Node(ifs).(*dst.IfStmt)
+	moved := dif.Body.List[k:]
+	dif.Body.List = dif.Body.List[:k:k]
+	i := slices.Index(dblock.List, dst.Stmt(dif))
+	list := append([]dst.Stmt(nil), dblock.List[:i+1]...)
+	list = append(list, moved...)
+	dblock.List = append(list, dblock.List[i+1:]...)
+	fx.message = fmt.Sprintf("Run %s after the if statement, so the short-circuit response of %s goes through it too", skippedNames(fx.sc), fx.sc.SourceName)
+	return ""
+}
+
+// posOr returns the position of list[k], or end when k is past the list.
+func posOr(list []ast.Stmt, k int, end token.Pos) token.Pos {
+	if k < len(list) {
+		return list[k].Pos()
+	}
+	return end
+}
+
+// parentBlock returns the block whose statement st is.
+func (fx *fixer) parentBlock(st ast.Stmt) (*ast.BlockStmt, bool) {
+	path, _ := astutil.PathEnclosingInterval(fx.file, st.Pos(), st.End())
+	for k := 0; k+1 < len(path); k++ {
+		if path[k] == st {
+			b, ok := path[k+1].(*ast.BlockStmt)
+			return b, ok
+		}
+	}
+	return nil, false
+}
+
+// exitReason says why a short-circuit that leaves other than by a return,
+// a goto or falling out of an if statement gets no fix.
+func (fx *fixer) exitReason() string {
+	switch x := fx.sc.Exit.(type) {
+	case *ast.BranchStmt:
+		return fmt.Sprintf("the after-chain lies inside what %s leaves; set the response and let control reach the after-chain instead", x.Tok)
+	case *ast.AssignStmt:
+		return "the response comes from a recovered panic; run the after-chain and the finalizers in the deferred function too"
+	}
+	return "the after-chain runs only on the branch the short-circuit does not take; move it after the branches"
 }

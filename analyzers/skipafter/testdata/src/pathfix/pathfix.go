@@ -1,7 +1,9 @@
-// Package gotofix holds short-circuits that jump with goto past the
-// after-chain, fixed by jumping to the after-chain instead. Its golden
-// draws no diagnostic at all (see TestIdempotent).
-package gotofix
+// Package pathfix holds short-circuits that leave by a path past the
+// after-chain, fixed by taking the after-chain on the way: a goto jumps to
+// it, and steps at the end of an if statement that the short-circuit falls
+// out of move after it. Its golden draws no diagnostic at all (see
+// TestIdempotent).
+package pathfix
 
 type Request struct {
 	Path    string
@@ -46,9 +48,9 @@ func (s *Server) Goto(req *Request) *Response {
 		goto done // want `short-circuit response from s.runBefore leaves here by goto done without running the after-chain s.runAfter and apply\(resp\)$`
 	}
 	resp = s.handler(req)
-done:
 	resp = s.runAfter(req, resp)
 	apply(resp)
+done:
 	return resp
 }
 
@@ -57,13 +59,12 @@ done:
 func (s *Server) GotoShared(req *Request) *Response {
 	resp := s.runBefore(req)
 	if resp != nil {
-		goto after // want `short-circuit response from s.runBefore leaves here by goto done without running the after-chain s.runAfter and apply\(resp\)$`
+		goto done // want `short-circuit response from s.runBefore leaves here by goto done without running the after-chain s.runAfter and apply\(resp\)$`
 	}
 	resp = s.handler(req)
 	if resp == nil {
 		goto done
 	}
-after:
 	resp = s.runAfter(req, resp)
 	apply(resp)
 done:
@@ -81,7 +82,20 @@ func (s *Server) AbortedFlag(req *Request) *Response {
 		}
 	}
 	resp = s.handler(req)
-out:
 	resp = s.runAfter(req, resp)
+out:
+	return resp
+}
+
+// FallOut runs the handler and the after-chain only when nothing
+// short-circuited: the short-circuit response falls out past the
+// after-chain.
+func (s *Server) FallOut(req *Request) *Response {
+	resp := s.runBefore(req)
+	if resp == nil { // want `short-circuit response from s.runBefore falls out of this if statement without running the after-chain s.runAfter$`
+		resp = s.handler(req)
+		resp = s.runAfter(req, resp)
+	}
+	apply(resp)
 	return resp
 }
