@@ -27,6 +27,31 @@ type Server struct {
 	hits    int
 }
 
+func (s *Server) runBeforeErr(req *Request) (*Response, error) {
+	for _, m := range s.before {
+		if r := m(req); r != nil {
+			return r, nil
+		}
+	}
+	return nil, nil
+}
+
+// ErrorGoto jumps to its exit on the before-chain's error only: an
+// error-only short-circuit, reported with -skipafter.errors alone.
+func (s *Server) ErrorGoto(req *Request) (resp *Response, err error) {
+	resp, err = s.runBeforeErr(req)
+	if err != nil {
+		goto out
+	}
+	if resp == nil {
+		resp = s.handler(req)
+	}
+	resp = s.runAfter(req, resp)
+	apply(resp)
+out:
+	return resp, err
+}
+
 type Group struct {
 	before []func(req *Request) *Response
 }
