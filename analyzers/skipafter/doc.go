@@ -77,9 +77,26 @@ resp *Response) becomes that hoisted resp; that needs resp to be nil
 whenever the loop goes on (assigned in one place, right before its nil
 check) and neither captured by a function literal nor addressed. No fix
 when the loop declares another variable of that name, which would hide the
-hoisted one. A
-short-circuit signalled by a flag (resp, done := s.runBefore(req); if done
-{ return resp }) gets the negated condition as its guard.
+hoisted one. A short-circuit signalled by a flag (resp, done :=
+s.runBefore(req); if done { return resp }) gets the negated condition as
+its guard, and so does the check right after an inline before-chain loop
+(if resp != nil { return resp }). Several short-circuits of one function
+(an auth check, then a CORS check) are fixed by one rewrite that nests
+their guards; each diagnostic offers the same edits.
+
+A goto past the after-chain (goto done, done: return resp) jumps to the
+after-chain instead: the label moves before it, or a new label goes there
+when other jumps use the old one; only when nothing but the after-chain
+and the finalizers lies between. A short-circuit that falls out of an if
+statement whose body ends with the after-chain (if resp == nil { resp =
+s.handler(req); resp = s.runAfter(req, resp) }) gets the after-chain moved
+after the if statement.
+
+The fix's edits cover only what changes on each line (a line the guard
+moves changes by its indentation alone), so they never overlap the edits
+of droprequest or chainlock on the same lines: appliers that take every
+analyzer's fixes at once (go vet -fix, go fix -fixtool, golangci-lint
+--fix) apply them all.
 
 In the net/http form, a before hook writes the response itself
 (http.Error, w.WriteHeader) and the runner returns on the hook's failure
