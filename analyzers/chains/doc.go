@@ -80,7 +80,7 @@
 //     which judges their request argument on SSA ([RequestFlow.Judge],
 //     [RequestFlow.JudgeContext]: latest, made up, stale, as a [Verdict])
 //     and names the current request ([RequestFlow.LatestAt], [Latest]).
-//   - [LoopBlocks], [Yields], [InspectOwn], [ExprName] and [IsError], which
+//   - [LoopBlocks], [YieldFuncs], [InspectOwn], [ExprName] and [IsError], which
 //     skipafter's short-circuit engine (its internal package) shares.
 //   - [Model.SSA] (the SSA form of a function, built lazily for the
 //     package), [Model.Invariant] (loop-invariance of a lock),

@@ -7,10 +7,6 @@ import (
 	"golang.org/x/tools/go/ssa"
 )
 
-// ExprName prints e shortly, as the model names chains and runners: &x and
-// (x) print as x, long expressions are elided.
-func ExprName(e ast.Expr) string { return exprName(e) }
-
 // LoopBlocks returns the blocks of the smallest natural loop of fn (the SSA
 // form of l.Func, see [Model.SSA]) that holds l's body, or nil.
 func LoopBlocks(fn *ssa.Function, l *Loop) map[*ssa.BasicBlock]bool { return loopBlocks(fn, l) }
@@ -28,11 +24,6 @@ func funcBody(fn ast.Node) *ast.BlockStmt {
 
 // InspectOwn visits the nodes of body outside nested function literals.
 func InspectOwn(body *ast.BlockStmt, f func(ast.Node)) { scInspectOwn(body, f) }
-
-// Yields returns the synthesized yield functions of fn's range-over-func
-// loops, nested ones included: go/ssa compiles the body of such a loop
-// into one.
-func Yields(fn *ssa.Function) []*ssa.Function { return scYields(fn) }
 
 // IsError reports whether t is the error type.
 func IsError(t types.Type) bool { return scIsError(t) }

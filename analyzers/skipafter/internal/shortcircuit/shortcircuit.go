@@ -283,7 +283,7 @@ func (f *finder) anchorSteps() bool {
 // Abort signals (see abortSignals) join the conditions.
 func (f *finder) seedSources() bool {
 	srcCalls := f.calls
-	if yields := chains.Yields(f.sfn); len(yields) > 0 {
+	if yields := chains.YieldFuncs(f.sfn); len(yields) > 0 {
 		srcCalls = map[token.Pos]ssa.CallInstruction{}
 		for _, y := range append(yields, f.sfn) {
 			for p, c := range ssaCalls(y) {
