@@ -29,7 +29,7 @@ func TestFixes(t *testing.T) {
 // TestNoFix covers the net/http form (reported, never fixed) and generated
 // files (never reported).
 func TestNoFix(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), skipafter.Analyzer, "nethttp", "gen", "paths", "filters")
+	analysistest.Run(t, analysistest.TestData(), skipafter.Analyzer, "nethttp", "gen", "paths", "filters", "filterapp")
 }
 
 // TestErrorsFlag covers -skipafter.errors.

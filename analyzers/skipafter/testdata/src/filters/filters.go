@@ -87,6 +87,12 @@ Admin:
 	p.stats[urlPath] += time.Since(start)
 }
 
+// Exec runs the filters at pos for another package's router (known there
+// by the RunsChain fact).
+func (p *Router) Exec(ctx *Context, pos int) bool {
+	return p.execFilter(ctx, ctx.Request.URL.Path, pos)
+}
+
 // ServeRouted jumps to the after filters instead: nothing is skipped.
 func (p *Router) ServeRouted(rw http.ResponseWriter, r *http.Request) {
 	ctx := &Context{Request: r, Writer: rw}
