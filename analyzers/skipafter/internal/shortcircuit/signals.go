@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -12,7 +13,7 @@ import (
 
 // abortSignals adds to conds the abort signals of fn: a test of a boolean
 // field of the request (c.aborted) or of a boolean method of it that takes
-// nothing (c.IsAborted()), made where a before-chain call has run (it
+// nothing (c.IsAborted()), named for a stop (see abortName), made where a before-chain call has run (it
 // dominates the test, or the test is in its loop). A middleware sets the
 // flag to stop the chain, so the branch it selects is a short-circuit,
 // and its returns are too, whatever they return.
@@ -52,22 +53,25 @@ func (f *finder) requestFlag(v ssa.Value) ast.Expr {
 		return nil
 	}
 	var recv ssa.Value
+	name := ""
 	switch v := v.(type) {
 	case *ssa.UnOp: // c.aborted through a pointer
 		if fa, ok := v.X.(*ssa.FieldAddr); ok && v.Op == token.MUL {
-			recv = fa.X
+			recv, name = fa.X, fieldName(fa.X.Type(), fa.Field)
 		}
 	case *ssa.Field:
-		recv = v.X
+		recv, name = v.X, fieldName(v.X.Type(), v.Field)
 	case *ssa.Call: // c.IsAborted()
 		switch {
 		case v.Call.IsInvoke() && len(v.Call.Args) == 0:
-			recv = v.Call.Value
+			recv, name = v.Call.Value, v.Call.Method.Name()
 		case !v.Call.IsInvoke() && v.Call.Signature().Recv() != nil && len(v.Call.Args) == 1:
-			recv = v.Call.Args[0]
+			if fn := v.Call.StaticCallee(); fn != nil {
+				recv, name = v.Call.Args[0], fn.Name()
+			}
 		}
 	}
-	if recv == nil || !f.m.IsRequest(recv.Type()) {
+	if recv == nil || !f.m.IsRequest(recv.Type()) || !abortName(name) {
 		return nil
 	}
 	if !pos.IsValid() {
@@ -97,6 +101,31 @@ func (f *finder) requestFlag(v ssa.Value) ast.Expr {
 		return nil
 	}
 	return nil
+}
+
+// abortName reports whether a flag or method name says that the chain
+// stopped (aborted, IsAborted, Stopped, Handled, Done, Finished,
+// Committed, Written), not some other property of the request
+// (IsWebSocket).
+func abortName(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"abort", "stop", "halt", "handled", "done", "finish", "commit", "written", "cancel"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldName returns the name of field i of the struct t points to (or is).
+func fieldName(t types.Type, i int) string {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if st, ok := t.Underlying().(*types.Struct); ok && i < st.NumFields() {
+		return st.Field(i).Name()
+	}
+	return ""
 }
 
 func isBool(t types.Type) bool {

@@ -13,6 +13,9 @@ type Request struct {
 // IsAborted reports whether a middleware stopped the chain.
 func (r *Request) IsAborted() bool { return r.aborted }
 
+// IsWebSocket is a property of the request, not an abort signal.
+func (r *Request) IsWebSocket() bool { return r.Path == "/ws" }
+
 type Response struct {
 	Status int
 	Header map[string]string
@@ -200,6 +203,21 @@ func (s *Server) Aborted(req *Request) *Response {
 		m(req)
 		if req.IsAborted() {
 			return req.resp // want `short-circuit response from s.use \(signalled by req.IsAborted\(\)\) is returned here without running the after-chain s.runAfter and apply\(resp\); no fix: `
+		}
+	}
+	resp := s.handler(req)
+	resp = s.runAfter(req, resp)
+	apply(resp)
+	return resp
+}
+
+// WebSocket tests another boolean method of the request in the chain
+// (an upgrade answered elsewhere): not an abort signal.
+func (s *Server) WebSocket(req *Request) *Response {
+	for _, m := range s.use {
+		m(req)
+		if req.IsWebSocket() {
+			return req.resp
 		}
 	}
 	resp := s.handler(req)
