@@ -5,6 +5,7 @@ import (
 	"go/types"
 	"slices"
 	"strings"
+	"unicode"
 
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -279,8 +280,9 @@ func (f *finder) phaseArg(call *ast.CallExpr) (chains.Role, string) {
 		if id == nil {
 			continue
 		}
-		if _, ok := f.info.Uses[id].(*types.Const); !ok {
-			continue
+		c, ok := f.info.Uses[id].(*types.Const)
+		if !ok || !isInteger(c.Type()) {
+			continue // phases are enumerated; a string such as "POST" is not one
 		}
 		r := phaseOfName(id.Name)
 		if r == chains.Unknown {
@@ -294,11 +296,18 @@ func (f *finder) phaseArg(call *ast.CallExpr) (chains.Role, string) {
 	return role, phase
 }
 
-// phaseOfName reads a phase from a constant's name.
+// phaseOfName reads a phase from a constant's name, by its words
+// (BeforeRouter, PRE_ROUTING, AfterExec, PostHandle, FinishRouter).
 func phaseOfName(name string) chains.Role {
-	n := strings.ToLower(name)
-	before := strings.Contains(n, "before") || strings.HasPrefix(n, "pre")
-	after := strings.Contains(n, "after") || strings.HasPrefix(n, "post") || strings.Contains(n, "finish")
+	before, after := false, false
+	for _, w := range words(name) {
+		switch w {
+		case "before", "pre":
+			before = true
+		case "after", "post", "finish", "final":
+			after = true
+		}
+	}
 	switch {
 	case before && !after:
 		return chains.Before
@@ -306,4 +315,35 @@ func phaseOfName(name string) chains.Role {
 		return chains.After
 	}
 	return chains.Unknown
+}
+
+// words splits an identifier into its lower-case words, at underscores and
+// at changes to upper case (AfterExec: after, exec; PRE_ROUTE: pre, route).
+func words(name string) []string {
+	var out []string
+	var cur []rune
+	runes := []rune(name)
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.ToLower(string(cur)))
+			cur = nil
+		}
+	}
+	for i, r := range runes {
+		switch {
+		case r == '_':
+			flush()
+			continue
+		case unicode.IsUpper(r) && i > 0 && (unicode.IsLower(runes[i-1]) || i+1 < len(runes) && unicode.IsLower(runes[i+1]) && unicode.IsUpper(runes[i-1])):
+			flush()
+		}
+		cur = append(cur, r)
+	}
+	flush()
+	return out
+}
+
+func isInteger(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
 }
