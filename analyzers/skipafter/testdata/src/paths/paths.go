@@ -56,7 +56,9 @@ out:
 }
 
 type Group struct {
-	before []func(req *Request) *Response
+	before  []func(req *Request) *Response
+	after   []func(req *Request, resp *Response) *Response
+	handler func(req *Request) *Response
 }
 
 func (s *Server) runBefore(req *Request) *Response {
@@ -139,6 +141,28 @@ groups:
 	}
 	resp = s.runAfter(req, resp)
 	apply(resp)
+	return resp
+}
+
+// GroupsFallOut serves each group in turn; a short-circuit falls out of
+// the group loops with a break, past the group's after-chain.
+func (s *Server) GroupsFallOut(req *Request) *Response {
+	var resp *Response
+	for _, g := range s.groups {
+		for _, m := range g.before {
+			if r := m(req); r != nil {
+				resp = r
+				break
+			}
+		}
+		if resp != nil {
+			break // want `short-circuit response from (g.before|s.groups) leaves here by break without running the after-chain g.after; no fix: the after-chain lies inside what break leaves`
+		}
+		resp = g.handler(req)
+		for _, a := range g.after {
+			resp = a(req, resp)
+		}
+	}
 	return resp
 }
 
