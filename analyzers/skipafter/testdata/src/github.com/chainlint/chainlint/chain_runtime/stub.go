@@ -1,6 +1,6 @@
 // Package chainruntime is a type-checking stub of the runtime's batching
-// iterator (the real runtime is the chain_runtime module at the repository
-// root).
+// iterators (the real runtime is the chain_runtime module at the
+// repository root).
 package chainruntime
 
 import (
@@ -9,6 +9,18 @@ import (
 )
 
 func Batched[M any](l sync.Locker, chain []M, blocking func(M) bool) iter.Seq2[int, M] { return nil }
+
+func BatchedMax[M any](l sync.Locker, chain []M, blocking func(M) bool, max int) iter.Seq2[int, M] {
+	return nil
+}
+
+func BatchedFunc[M any](with func(func()), chain []M, blocking func(M) bool) iter.Seq2[int, M] {
+	return nil
+}
+
+func BatchedFuncMax[M any](with func(func()), chain []M, blocking func(M) bool, max int) iter.Seq2[int, M] {
+	return nil
+}
 
 type Hold struct{ l sync.Locker }
 
