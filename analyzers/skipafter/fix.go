@@ -448,7 +448,7 @@ func (fx *fixer) inlineRewrite(p *inlinePlan) string {
 
 // decorate makes the decorated copy of the file the fix edits.
 func (fx *fixer) decorate() string {
-	f, err := fixes.Decorate(fx.pass, fx.file, fx.sc.Return)
+	f, err := fixes.Decorate(fx.pass, fx.file, fx.sc.Exit)
 	if err != nil {
 		return "the file could not be decorated for rewriting"
 	}
