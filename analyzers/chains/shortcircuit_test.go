@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
+	"github.com/chainlint/chainlint/internal/testruntime"
 )
 
 // scProbe reports every ShortCircuit of every function declaration as
@@ -50,5 +51,5 @@ func names(items []*chains.Skipped) string {
 }
 
 func TestShortCircuits(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), scProbe, "shortcircuit")
+	analysistest.Run(t, testruntime.TestData(t), scProbe, "shortcircuit")
 }
