@@ -14,6 +14,7 @@ import (
 	"github.com/chainlint/chainlint/analyzers/chainlock"
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/skipafter"
+	"github.com/chainlint/chainlint/internal/testruntime"
 )
 
 // reset restores every flag the plugin may set, and its record of them.
@@ -167,6 +168,7 @@ func TestFoldsRelated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	testdata = testruntime.Tree(t, testdata)
 	// related maps a finding's position to its related positions as the
 	// folding analyzer should write them (positions are printed here: the
 	// two runs load the package into different file sets).

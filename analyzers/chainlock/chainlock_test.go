@@ -8,6 +8,7 @@ import (
 	"github.com/chainlint/chainlint/analyzers/chainlock"
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/fixes"
+	"github.com/chainlint/chainlint/internal/testruntime"
 )
 
 // The model recognises calls of the runtime by the import path the fixes
@@ -19,20 +20,21 @@ func TestRuntimePath(t *testing.T) {
 }
 
 func TestChainlock(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), chainlock.Analyzer, "a")
+	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "a")
 }
 
 // TestCrossPackage checks a with-lock helper and a blocking function of
 // package gil, known in package b by their facts.
 func TestCrossPackage(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), chainlock.Analyzer, "b")
+	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "b")
 }
 
 // TestFactsAndSkips checks the facts exported for gil, and that generated
 // files and pre-go1.23 files get no fix (the latter with a reason).
 func TestFactsAndSkips(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), chains.Analyzer, "gil")
-	analysistest.Run(t, analysistest.TestData(), chainlock.Analyzer, "gen", "old")
+	dir := testruntime.TestData(t)
+	analysistest.Run(t, dir, chains.Analyzer, "gil")
+	analysistest.Run(t, dir, chainlock.Analyzer, "gen", "old")
 }
 
 // TestConfiguredPairs configures acquire/release pairs of package interp.
@@ -43,5 +45,5 @@ func TestConfiguredPairs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer chains.Analyzer.Flags.Set(name, old)
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), chainlock.Analyzer, "pairs")
+	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "pairs")
 }

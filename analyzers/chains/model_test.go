@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
+	"github.com/chainlint/chainlint/internal/testruntime"
 )
 
 // modelProbe reports the model so that the test data pins it: every chain
@@ -105,7 +106,7 @@ var modelProbe = &analysis.Analyzer{
 }
 
 func TestModel(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), modelProbe, "model")
+	analysistest.Run(t, testruntime.TestData(t), modelProbe, "model")
 }
 
 // TestFlags configures request types and a lock pair of package py.
@@ -120,5 +121,5 @@ func TestFlags(t *testing.T) {
 	set("request-types", "custom.Req")
 	set("response-types", "custom.Resp")
 	set("lock-pairs", "py.Ensure:py.Release,py.GIL.Enter:py.GIL.Leave")
-	analysistest.Run(t, analysistest.TestData(), modelProbe, "custom")
+	analysistest.Run(t, testruntime.TestData(t), modelProbe, "custom")
 }

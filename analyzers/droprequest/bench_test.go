@@ -6,11 +6,11 @@ import (
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/chainlint/chainlint/analyzers/droprequest"
+	"github.com/chainlint/chainlint/internal/testruntime"
 )
 
 // BenchmarkAnalyzer runs droprequest (with the analyzers it requires:
@@ -18,7 +18,7 @@ import (
 // packages are the ones every version of the testdata has, so that runs
 // of two versions of the analyzer compare with benchstat.
 func BenchmarkAnalyzer(b *testing.B) {
-	dir := analysistest.TestData()
+	dir := testruntime.TestData(b)
 	cfg := &packages.Config{
 		Mode:  packages.LoadAllSyntax,
 		Dir:   filepath.Join(dir, "src"),

@@ -13,13 +13,14 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/chainlint/chainlint/analyzers/droprequest"
+	"github.com/chainlint/chainlint/internal/testruntime"
 )
 
 // pkgs are the testdata packages run with the default flags.
 var pkgs = []string{"a", "lib", "b", "httpx", "c", "v", "flow"}
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, pkgs...)
+	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), droprequest.Analyzer, pkgs...)
 }
 
 // TestGenerated: a generated file is not reported by default, and is
@@ -27,7 +28,7 @@ func TestAnalyzer(t *testing.T) {
 // grpc-gateway's generated-handler shape before its PR #2574 across two
 // packages (gw and its runtime gwruntime).
 func TestGenerated(t *testing.T) {
-	for _, res := range analysistest.Run(&recorder{}, analysistest.TestData(), droprequest.Analyzer, "gw") {
+	for _, res := range analysistest.Run(&recorder{}, testruntime.TestData(t), droprequest.Analyzer, "gw") {
 		for _, d := range res.Diagnostics {
 			if strings.HasSuffix(res.Pass.Fset.Position(d.Pos).Filename, ".gw.go") {
 				t.Errorf("by default, a finding in a generated file: %s", d.Message)
@@ -35,7 +36,7 @@ func TestGenerated(t *testing.T) {
 		}
 	}
 	setFlag(t, "generated", "true")
-	for _, res := range analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), droprequest.Analyzer, "gw") {
+	for _, res := range analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), droprequest.Analyzer, "gw") {
 		for _, d := range res.Diagnostics {
 			if strings.HasSuffix(res.Pass.Fset.Position(d.Pos).Filename, ".gw.go") && len(d.SuggestedFixes) > 0 {
 				t.Errorf("a fix in a generated file: %s", d.Message)
@@ -69,9 +70,10 @@ var wantComment = regexp.MustCompile(`\s*// want .*$`)
 // had no fix (but those whose fix came with another finding of the same
 // runner), and none of them has one now.
 func TestIdempotent(t *testing.T) {
-	src := filepath.Join(analysistest.TestData(), "src")
+	tree := testruntime.TestData(t)
+	src := filepath.Join(tree, "src")
 	noFix := map[string]int{}
-	for _, res := range analysistest.Run(&recorder{}, analysistest.TestData(), droprequest.Analyzer, pkgs...) {
+	for _, res := range analysistest.Run(&recorder{}, tree, droprequest.Analyzer, pkgs...) {
 		for _, d := range res.Diagnostics {
 			if len(d.SuggestedFixes) == 0 && !strings.Contains(d.Message, "(fixed with the finding at ") {
 				noFix[d.Message]++

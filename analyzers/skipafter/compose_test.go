@@ -10,13 +10,13 @@ import (
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/chainlint/chainlint/analyzers/chainlock"
 	"github.com/chainlint/chainlint/analyzers/droprequest"
 	"github.com/chainlint/chainlint/analyzers/skipafter"
+	"github.com/chainlint/chainlint/internal/testruntime"
 )
 
 // TestFixesCompose applies the fixes of all three analyzers to package
@@ -27,7 +27,7 @@ import (
 // findings, and that the result is compose.go.composed: gofmt-clean and
 // type-correct.
 func TestFixesCompose(t *testing.T) {
-	dir := analysistest.TestData()
+	dir := testruntime.TestData(t)
 	pkgs := loadGOPATH(t, dir, "compose")
 	analyzers := []*analysis.Analyzer{chainlock.Analyzer, droprequest.Analyzer, skipafter.Analyzer}
 	g, err := checker.Analyze(analyzers, pkgs, nil)

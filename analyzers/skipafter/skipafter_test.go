@@ -17,19 +17,20 @@ import (
 	"golang.org/x/tools/go/analysis/passes/shadow"
 
 	"github.com/chainlint/chainlint/analyzers/skipafter"
+	"github.com/chainlint/chainlint/internal/testruntime"
 )
 
 // TestFixes covers the runner form (a), the inline-loop form (inline) and a
 // runner from another package known by fact (runner, app): every positive
 // and negative by // want, every fix shape by its .golden file.
 func TestFixes(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), skipafter.Analyzer, fixed...)
+	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), skipafter.Analyzer, fixed...)
 }
 
 // TestNoFix covers the net/http form (reported, never fixed) and generated
 // files (never reported).
 func TestNoFix(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), skipafter.Analyzer, "nethttp", "gen", "paths", "filters", "filterapp")
+	analysistest.Run(t, testruntime.TestData(t), skipafter.Analyzer, "nethttp", "gen", "paths", "filters", "filterapp")
 }
 
 // TestErrorsFlag covers -skipafter.errors.
@@ -38,7 +39,7 @@ func TestErrorsFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer skipafter.Analyzer.Flags.Set("errors", "false")
-	analysistest.Run(t, analysistest.TestData(), skipafter.Analyzer, "errflag")
+	analysistest.Run(t, testruntime.TestData(t), skipafter.Analyzer, "errflag")
 }
 
 // TestIdempotent runs the analyzer over the fixed files (the goldens): the
@@ -63,7 +64,7 @@ var wantComment = regexp.MustCompile(` // want .*`)
 func fixedTree(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	src := analysistest.TestData()
+	src := testruntime.TestData(t)
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -115,7 +116,7 @@ func TestFixedCodeVets(t *testing.T) {
 		t.Errorf("go vet on the fixed code: %v\n%s", err, out)
 	}
 
-	before := shadows(t, analysistest.TestData())
+	before := shadows(t, testruntime.TestData(t))
 	after := shadows(t, dir)
 	for k, n := range after {
 		if n > before[k] {

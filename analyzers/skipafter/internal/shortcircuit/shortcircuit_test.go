@@ -11,6 +11,7 @@ import (
 
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/skipafter/internal/shortcircuit"
+	"github.com/chainlint/chainlint/internal/testruntime"
 )
 
 // probe reports every ShortCircuit of every function declaration as
@@ -57,5 +58,5 @@ func names(steps []*shortcircuit.Step) string {
 
 func TestFind(t *testing.T) {
 	// The test data is skipafter's, which holds the runtime stub.
-	analysistest.Run(t, filepath.Join(analysistest.TestData(), "..", "..", "..", "testdata"), probe, "shortcircuit")
+	analysistest.Run(t, testruntime.Tree(t, filepath.Join(analysistest.TestData(), "..", "..", "..", "testdata")), probe, "shortcircuit")
 }
