@@ -104,12 +104,10 @@
 //
 // Besides [Model.Loops], [Model.Runners], [Model.LockOp] and the facts:
 //
-//   - [Model.ShortCircuits] (skipafter): the returns of a function that hand
-//     back a before-chain's short-circuit response, error or written answer
-//     on a path that bypasses the after-chain or the response finalizers,
-//     each with the [Skipped] calls and the common path ([ShortCircuit]).
 //   - droprequest's request flow (its internal package reqflow) uses
 //     [FuncBody], [CalledSig], [ExprName], [IdentVar] and [YieldFuncs].
+//   - [LoopBlocks], [YieldFuncs], [InspectOwn], [ExprName] and [IsError], which
+//     skipafter's short-circuit engine (its internal package) shares.
 //   - [Model.SSA] (the SSA form of a function, built lazily for the
 //     package), [Model.Invariant] and [Model.InvariantArg] (loop-invariance),
 //     [Model.StmtLockOp], [Model.CallMayBlock] and [Model.StmtMayBlock]

@@ -30,6 +30,19 @@ after-chain (a chain loop or an after-runner call) and the finalizers
 or w.Header().Set(...)), counted when they run before every normal return.
 The message names the skipped calls; Related points at each of them.
 
+Paths count as well as returns: a branch on the before-chain's outcome
+(a response, a done flag, the bool a runner returns) or on an abort
+signal a middleware sets on the request (a boolean field such as
+c.aborted, a method such as c.IsAborted()) that reaches the function's
+exit without a call the other branch runs is reported where it leaves:
+a goto past the after-chain, a labeled break out of the switch or loop
+that holds it, a case or if statement it falls out of. A panic of the
+before-chain recovered by a deferred function into a named response
+result is reported at the assignment. A runner whose role comes from an
+argument (execFilter(ctx, path, BeforeRouter) and later
+execFilter(ctx, path, AfterExec)) runs the role the constant's name says
+(Before*, Pre*; After*, Post*, Finish*) at that call.
+
 Bad:
 
 	func (s *Server) Serve(req *Request) *Response {
@@ -64,9 +77,26 @@ resp *Response) becomes that hoisted resp; that needs resp to be nil
 whenever the loop goes on (assigned in one place, right before its nil
 check) and neither captured by a function literal nor addressed. No fix
 when the loop declares another variable of that name, which would hide the
-hoisted one. A
-short-circuit signalled by a flag (resp, done := s.runBefore(req); if done
-{ return resp }) gets the negated condition as its guard.
+hoisted one. A short-circuit signalled by a flag (resp, done :=
+s.runBefore(req); if done { return resp }) gets the negated condition as
+its guard, and so does the check right after an inline before-chain loop
+(if resp != nil { return resp }). Several short-circuits of one function
+(an auth check, then a CORS check) are fixed by one rewrite that nests
+their guards; each diagnostic offers the same edits.
+
+A goto past the after-chain (goto done, done: return resp) jumps to the
+after-chain instead: the label moves before it, or a new label goes there
+when other jumps use the old one; only when nothing but the after-chain
+and the finalizers lies between. A short-circuit that falls out of an if
+statement whose body ends with the after-chain (if resp == nil { resp =
+s.handler(req); resp = s.runAfter(req, resp) }) gets the after-chain moved
+after the if statement.
+
+The fix's edits cover only what changes on each line (a line the guard
+moves changes by its indentation alone), so they never overlap the edits
+of droprequest or chainlock on the same lines: appliers that take every
+analyzer's fixes at once (go vet -fix, go fix -fixtool, golangci-lint
+--fix) apply them all.
 
 In the net/http form, a before hook writes the response itself
 (http.Error, w.WriteHeader) and the runner returns on the hook's failure

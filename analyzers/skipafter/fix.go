@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/ast/astutil"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
+	"github.com/chainlint/chainlint/analyzers/skipafter/internal/shortcircuit"
 	"github.com/chainlint/chainlint/fixes"
 )
 
@@ -38,44 +39,67 @@ import (
 // declaration in the loop hides it), and a loop-local response that
 // becomes the hoisted one must be nil whenever the loop goes on (see
 // nilAfterCheck).
-func suggestFix(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) (fix *analysis.SuggestedFix, why string) {
+//
+// all are the short-circuits of sc's function: a later one in the handler
+// code of the runner form is fixed in the same rewrite (see chain), and
+// joined returns them.
+func suggestFix(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCircuit, all []*shortcircuit.ShortCircuit) (fix *analysis.SuggestedFix, joined []*shortcircuit.ShortCircuit, why string) {
 	defer func() {
 		// A decorated node missing for an original one would be a bug
 		// of the rewriting; the diagnostic stands without a fix.
 		if r := recover(); r != nil {
-			fix, why = nil, fmt.Sprintf("the rewrite failed (%v)", r)
+			fix, joined, why = nil, nil, fmt.Sprintf("the rewrite failed (%v)", r)
 		}
 	}()
 	switch sc.Kind {
-	case chains.ShortError:
-		return nil, "an error return carries no response to route through the after-chain"
-	case chains.ShortWritten:
-		return nil, "the before hook has already written the response, so headers set afterwards would not reach the client; set them before the before-chain runs"
+	case shortcircuit.Error:
+		return nil, nil, "an error return carries no response to route through the after-chain"
+	case shortcircuit.Written:
+		return nil, nil, "the before hook has already written the response, so headers set afterwards would not reach the client; set them before the before-chain runs"
 	}
-	file := chains.FileOf(pass, sc.Return.Pos())
+	file := chains.FileOf(pass, sc.Exit.Pos())
 	if file == nil {
-		return nil, "the file is not part of the package"
+		return nil, nil, "the file is not part of the package"
 	}
-	fx := &fixer{pass: pass, m: m, sc: sc, file: file, info: pass.TypesInfo}
-	if sc.Loop != nil {
+	fx := &fixer{pass: pass, m: m, sc: sc, all: all, file: file, info: pass.TypesInfo}
+	switch {
+	case isGoto(sc.Exit, ""):
+		why = fx.retarget()
+	case sc.Return == nil:
+		why = fx.hoistSteps()
+	case sc.Loop != nil && contains(sc.Loop.Stmt, sc.Return.Pos()):
 		why = fx.inline()
-	} else {
+	default:
 		why = fx.runner()
 	}
 	if why != "" {
-		return nil, why
+		return nil, nil, why
 	}
 	edits, err := fx.f.Edits()
 	if err != nil {
-		return nil, "the rewrite could not be placed on the original lines (" + err.Error() + ")"
+		return nil, nil, "the rewrite could not be placed on the original lines (" + err.Error() + ")"
 	}
-	return &analysis.SuggestedFix{Message: fx.message, TextEdits: edits}, ""
+	tok := pass.Fset.File(file.FileStart)
+	src, err := fixes.Source(pass, tok)
+	if err != nil {
+		return nil, nil, "the file could not be read (" + err.Error() + ")"
+	}
+	edits = narrowEdits(tok, src, edits)
+	for _, o := range all {
+		if o.Return != nil && fx.chained[o.Return] {
+			fx.joined = append(fx.joined, o)
+		}
+	}
+	return &analysis.SuggestedFix{Message: fx.message, TextEdits: edits}, fx.joined, ""
 }
 
 type fixer struct {
 	pass    *analysis.Pass
 	m       *chains.Model
-	sc      *chains.ShortCircuit
+	sc      *shortcircuit.ShortCircuit
+	all     []*shortcircuit.ShortCircuit
+	chained map[*ast.ReturnStmt]bool     // later short-circuits the rewrite fixes too
+	joined  []*shortcircuit.ShortCircuit // the others the rewrite fixes
 	file    *ast.File
 	info    *types.Info
 	f       *fixes.File
@@ -109,6 +133,9 @@ func (fx *fixer) runner() string {
 	i := slices.Index(block.List, ast.Stmt(ifs))
 	j, handler, why := fx.handlerCode(block, i)
 	if why != "" {
+		return why
+	}
+	if why := fx.chain(handler, v); why != "" {
 		return why
 	}
 	// Names the common path continues with: the response, and what the
@@ -159,7 +186,7 @@ func (fx *fixer) runner() string {
 	list = append(list, dif)
 	list = append(list, dblock.List[j:]...)
 	dblock.List = list
-	fx.message = fmt.Sprintf("Run the handler only when %s did not short-circuit, so %s also goes through %s", fx.sc.SourceName, v.Name(), skippedNames(fx.sc))
+	fx.message = fmt.Sprintf("Run the handler only when %s did not short-circuit, so %s also goes through %s", fx.sourceNames(), v.Name(), skippedNames(fx.sc))
 	return ""
 }
 
@@ -220,41 +247,9 @@ func (fx *fixer) runnerElse(block *ast.BlockStmt, ifs *ast.IfStmt, i, j int, han
 func (fx *fixer) inline() string {
 	ret := fx.sc.Return
 	loop := fx.sc.Loop
-	path, _ := astutil.PathEnclosingInterval(fx.file, ret.Pos(), ret.End())
-	li := -1
-	for k, n := range path {
-		if n == loop.Stmt {
-			li = k
-			break
-		}
-		switch n.(type) {
-		case *ast.SwitchStmt, *ast.TypeSwitchStmt:
-			return "the return is inside a switch in the before-chain loop"
-		case *ast.SelectStmt:
-			return "the return is inside a select in the before-chain loop"
-		case *ast.ForStmt, *ast.RangeStmt:
-			return "the return is inside a loop nested in the before-chain loop"
-		case *ast.FuncLit:
-			return "the return is inside a function literal"
-		}
-	}
-	if li < 0 || li+1 >= len(path) {
-		return "the return is not inside the before-chain loop"
-	}
-	ifs, ok := path[2].(*ast.IfStmt)
-	if !ok || path[1] != ifs.Body || len(ifs.Body.List) != 1 || ifs.Else != nil {
-		return "the return is not the only statement of an if statement"
-	}
-	x := fx.returnedVar(ret)
-	if x == nil {
-		return "the returned response is not a local variable"
-	}
-	if !isNilCheck(fx.info, ifs.Cond, x, token.NEQ) || !nillable(x.Type()) {
-		return fmt.Sprintf("the short-circuit condition is not %s != nil", x.Name())
-	}
-	block, ok := path[li+1].(*ast.BlockStmt)
-	if !ok {
-		return "the before-chain loop is not in a plain block"
+	ifs, x, block, why := fx.inlineSite()
+	if why != "" {
+		return why
 	}
 	i := slices.Index(block.List, loop.Stmt)
 	j, handler, why := fx.handlerCode(block, i)
@@ -278,6 +273,9 @@ func (fx *fixer) inline() string {
 		w = x
 	}
 	if why := fx.checkTail(block.List[j:], handler, w.Name(), x.Name()); why != "" {
+		return why
+	}
+	if why := fx.chain(handler, w); why != "" {
 		return why
 	}
 	// A loop-local x named like the hoisted w ("next, resp := m(req)" or
@@ -322,6 +320,72 @@ func (fx *fixer) inline() string {
 			return why
 		}
 	}
+	return fx.inlineRewrite(&inlinePlan{block: block, i: i, j: j, handler: handler, ifs: ifs, x: x, w: w,
+		hoist: hoist, typ: typ, xDecl: xDecl, xBlock: xBlock})
+}
+
+// inlineSite finds where inline's return sits: the if statement in the
+// before-chain loop that it is the only statement of, the variable it
+// returns (tested against nil by the if), and the block holding the loop.
+func (fx *fixer) inlineSite() (*ast.IfStmt, *types.Var, *ast.BlockStmt, string) {
+	ret := fx.sc.Return
+	loop := fx.sc.Loop
+	path, _ := astutil.PathEnclosingInterval(fx.file, ret.Pos(), ret.End())
+	li := -1
+	for k, n := range path {
+		if n == loop.Stmt {
+			li = k
+			break
+		}
+		switch n.(type) {
+		case *ast.SwitchStmt, *ast.TypeSwitchStmt:
+			return nil, nil, nil, "the return is inside a switch in the before-chain loop"
+		case *ast.SelectStmt:
+			return nil, nil, nil, "the return is inside a select in the before-chain loop"
+		case *ast.ForStmt, *ast.RangeStmt:
+			return nil, nil, nil, "the return is inside a loop nested in the before-chain loop"
+		case *ast.FuncLit:
+			return nil, nil, nil, "the return is inside a function literal"
+		}
+	}
+	if li < 0 || li+1 >= len(path) {
+		return nil, nil, nil, "the return is not inside the before-chain loop"
+	}
+	ifs, ok := path[2].(*ast.IfStmt)
+	if !ok || path[1] != ifs.Body || len(ifs.Body.List) != 1 || ifs.Else != nil {
+		return nil, nil, nil, "the return is not the only statement of an if statement"
+	}
+	x := fx.returnedVar(ret)
+	if x == nil {
+		return nil, nil, nil, "the returned response is not a local variable"
+	}
+	if !isNilCheck(fx.info, ifs.Cond, x, token.NEQ) || !nillable(x.Type()) {
+		return nil, nil, nil, fmt.Sprintf("the short-circuit condition is not %s != nil", x.Name())
+	}
+	block, ok := path[li+1].(*ast.BlockStmt)
+	if !ok {
+		return nil, nil, nil, "the before-chain loop is not in a plain block"
+	}
+	return ifs, x, block, ""
+}
+
+// inlinePlan is what inline checked, for inlineRewrite.
+type inlinePlan struct {
+	block   *ast.BlockStmt
+	i, j    int // the loop and the first common-path statement in block
+	handler []ast.Stmt
+	ifs     *ast.IfStmt // the short-circuit's if statement in the loop
+	x, w    *types.Var  // the returned response and the guard's variable
+	hoist   bool        // w is declared above the loop, as typ
+	typ     string
+	xDecl   ast.Stmt       // x's declaration in the loop, to become an assignment
+	xBlock  *ast.BlockStmt // its block (nil for an if statement's init)
+}
+
+// inlineRewrite makes the rewrite inline planned.
+func (fx *fixer) inlineRewrite(p *inlinePlan) string {
+	block, i, j, handler, ifs, x, w, hoist, typ, xDecl, xBlock := p.block, p.i, p.j, p.handler, p.ifs, p.x, p.w, p.hoist, p.typ, p.xDecl, p.xBlock
+	loop := fx.sc.Loop
 	if why := fx.decorate(); why != "" {
 		return why
 	}
@@ -384,7 +448,9 @@ func (fx *fixer) inline() string {
 
 // decorate makes the decorated copy of the file the fix edits.
 func (fx *fixer) decorate() string {
-	f, err := fixes.Decorate(fx.pass, fx.file, fx.sc.Return)
+	// (The exit, not the return: a short-circuit by goto or by falling
+	// out of an if statement has no return.)
+	f, err := fixes.Decorate(fx.pass, fx.file, fx.sc.Exit)
 	if err != nil {
 		return "the file could not be decorated for rewriting"
 	}
@@ -533,7 +599,15 @@ func (fx *fixer) funcScope(block *ast.BlockStmt) *types.Scope {
 // common path continues with instead of shadowing them.
 func (fx *fixer) guardBody(handler []ast.Stmt, outer map[string]bool) ([]dst.Stmt, string) {
 	var out []dst.Stmt
-	for _, st := range handler {
+	for k, st := range handler {
+		if ifs := fx.chainedIf(st); ifs != nil {
+			guard, why := fx.chainedGuard(ifs, handler[k+1:], outer)
+			if why != "" {
+				return nil, why
+			}
+			out = append(out, guard...)
+			break
+		}
 		if ds, ok := st.(*ast.DeclStmt); ok {
 			for _, o := range definedBy(fx.info, ds) {
 				if outer[o.Name()] {
@@ -675,7 +749,7 @@ func negate(e dst.Expr) dst.Expr {
 	return &dst.UnaryExpr{Op: token.NOT, X: &dst.ParenExpr{X: e}}
 }
 
-func skippedNames(sc *chains.ShortCircuit) string {
+func skippedNames(sc *shortcircuit.ShortCircuit) string {
 	var names []string
 	for _, s := range sc.Skipped {
 		names = append(names, s.Name)
@@ -906,31 +980,10 @@ func isStmtAt(st ast.Stmt, a ast.Node) bool {
 // control out of st other than by a return.
 func leaves(st ast.Stmt) bool {
 	found := false
-	var walk func(n ast.Node, inBreakable bool)
-	walk = func(n ast.Node, inBreakable bool) {
-		ast.Inspect(n, func(c ast.Node) bool {
-			if found || c == nil {
-				return false
-			}
-			switch c := c.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
-				if c != n {
-					walk(c, true)
-					return false
-				}
-			case *ast.BranchStmt:
-				switch {
-				case c.Tok == token.BREAK && c.Label == nil && inBreakable:
-				default:
-					found = true
-				}
-			}
-			return true
-		})
-	}
-	walk(st, false)
+	shortcircuit.Leaving(st, func(x ast.Stmt) bool {
+		_, found = x.(*ast.BranchStmt)
+		return !found
+	})
 	return found
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chainlint/chainlint/analyzers/chains"
 	"github.com/chainlint/chainlint/analyzers/internal/directive"
+	"github.com/chainlint/chainlint/analyzers/skipafter/internal/shortcircuit"
 	"github.com/chainlint/chainlint/fixes"
 )
 
@@ -58,18 +59,22 @@ func run(pass *analysis.Pass) (any, error) {
 		if r.Generated(fn.Pos()) {
 			continue
 		}
-		for _, sc := range m.ShortCircuits(fn) {
-			if sc.Kind == chains.ShortError && !reportErrors {
+		all := shortcircuit.Find(m, fn)
+		// A fix that also fixes later short-circuits of the function is
+		// theirs too: each diagnostic offers the identical edits.
+		joined := map[*shortcircuit.ShortCircuit]*analysis.SuggestedFix{}
+		for _, sc := range all {
+			if sc.Kind == shortcircuit.Error && !reportErrors {
 				continue
 			}
-			r.Report(diagnostic(pass, m, sc))
+			r.Report(diagnostic(pass, m, sc, all, joined))
 		}
 	}
 	return nil, nil
 }
 
 // diagnostic builds the report for sc, with its fix when one is safe.
-func diagnostic(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) analysis.Diagnostic {
+func diagnostic(pass *analysis.Pass, m *chains.Model, sc *shortcircuit.ShortCircuit, all []*shortcircuit.ShortCircuit, joined map[*shortcircuit.ShortCircuit]*analysis.SuggestedFix) analysis.Diagnostic {
 	var names []string
 	var related []analysis.RelatedInformation
 	for _, s := range sc.Skipped {
@@ -77,12 +82,24 @@ func diagnostic(pass *analysis.Pass, m *chains.Model, sc *chains.ShortCircuit) a
 		related = append(related, analysis.RelatedInformation{Pos: s.Node.Pos(), End: s.Node.End(), Message: "skipped: " + s.Name})
 	}
 	what := "short-circuit response"
-	if sc.Kind == chains.ShortError {
+	if sc.Kind == shortcircuit.Error {
 		what = "error"
 	}
-	msg := fmt.Sprintf("%s from %s is returned here without running %s", what, sc.SourceName, joinAnd(names))
-	d := analysis.Diagnostic{Pos: sc.Return.Pos(), End: sc.Return.End(), Category: "skipafter", Message: msg, Related: related}
-	fix, why := suggestFix(pass, m, sc)
+	src := sc.SourceName
+	if sc.Signal != "" {
+		src += " (signalled by " + sc.Signal + ")"
+	}
+	msg := fmt.Sprintf("%s from %s %s without running %s", what, src, sc.How, joinAnd(names))
+	d := analysis.Diagnostic{Pos: sc.Exit.Pos(), End: sc.Exit.End(), Category: "skipafter", Message: msg, Related: related}
+	fix, ok := joined[sc]
+	why := ""
+	if !ok {
+		var also []*shortcircuit.ShortCircuit
+		fix, also, why = suggestFix(pass, m, sc, all)
+		for _, o := range also {
+			joined[o] = fix
+		}
+	}
 	if why != "" {
 		d.Message += "; no fix: " + why
 	} else if fix != nil {

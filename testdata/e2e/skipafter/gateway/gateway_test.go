@@ -29,6 +29,14 @@ func newRouter(fail bool) *Router {
 	}
 }
 
+func newEdge() *Edge {
+	return &Edge{
+		Preflight: &chain.Chain{},
+		Chain:     &chain.Chain{Before: []chain.BeforeFunc{chain.RequireAuth}, After: []chain.AfterFunc{chain.Stamp}},
+		Handler:   ok,
+	}
+}
+
 func authed(path string) *chain.Request {
 	return &chain.Request{Path: path, Header: map[string]string{"Authorization": "Bearer t"}}
 }
@@ -76,9 +84,21 @@ func TestShortCircuitStatus(t *testing.T) {
 	for _, resp := range []*chain.Response{
 		newGateway().Serve(&chain.Request{Path: "/x"}),
 		newRouter(false).Serve(&chain.Request{Path: "/x"}),
+		newEdge().Serve(&chain.Request{Path: "/x"}),
+		newEdge().Jump(&chain.Request{Path: "/x"}),
 	} {
 		if resp.Status != 401 || resp.Body != "unauthorized" {
 			t.Errorf("got %d %q, want 401 unauthorized", resp.Status, resp.Body)
 		}
+	}
+}
+
+func TestEdgeNormal(t *testing.T) {
+	for name, serve := range map[string]func(*chain.Request) *chain.Response{"serve": newEdge().Serve, "jump": newEdge().Jump} {
+		resp := serve(authed("/e"))
+		if resp.Status != 200 || resp.Body != "hello /e" {
+			t.Fatalf("%s: got %d %q", name, resp.Status, resp.Body)
+		}
+		checkCommon(t, resp, "/e")
 	}
 }

@@ -34,3 +34,27 @@ func TestRouterShortCircuitFixed(t *testing.T) {
 	}
 	checkCommon(t, resp, "/y")
 }
+
+// Both short-circuits of Edge.Serve, and the goto of Edge.Jump, go through
+// the after-chain after the fix.
+func TestEdgeShortCircuitFixed(t *testing.T) {
+	e := newEdge()
+	e.Preflight.Before = []chain.BeforeFunc{func(req *chain.Request) *chain.Response {
+		if req.Path == "/preflight" {
+			return chain.NewResponse(204, "")
+		}
+		return nil
+	}}
+	for path, status := range map[string]int{"/preflight": 204, "/x": 401} {
+		resp := e.Serve(&chain.Request{Path: path})
+		if resp.Status != status {
+			t.Fatalf("%s: status %d, want %d", path, resp.Status, status)
+		}
+		checkCommon(t, resp, path)
+	}
+	resp := e.Jump(&chain.Request{Path: "/j"})
+	if resp.Status != 401 {
+		t.Fatalf("jump: status %d, want 401", resp.Status)
+	}
+	checkCommon(t, resp, "/j")
+}

@@ -36,7 +36,7 @@ func (s *Server) runBefore(req *Request) (*Response, error) {
 func (s *Server) Response(req *Request) *Response {
 	r, _ := s.runBefore(req)
 	if r != nil {
-		return r // want `response from s.runBefore skips \[the after-chain s.after\(after\);apply\(resp\);resp.Header.Set\(...\)\] of \[the after-chain s.after\(after\);apply\(resp\);resp.Header.Set\(...\)\]`
+		return r // want `response from s.runBefore is returned here: skips \[the after-chain s.after\(after\);apply\(resp\);resp.Header.Set\(...\)\] of \[the after-chain s.after\(after\);apply\(resp\);resp.Header.Set\(...\)\]`
 	}
 	resp := s.handler(req)
 	for _, a := range s.after {
@@ -52,7 +52,7 @@ var errNo = errors.New("no")
 func (s *Server) Error(req *Request) (*Response, error) {
 	r, err := s.runBefore(req)
 	if err != nil {
-		return nil, err // want `error from s.runBefore skips \[apply\(resp\)\] of \[apply\(resp\)\]`
+		return nil, err // want `error from s.runBefore is returned here: skips \[apply\(resp\)\] of \[apply\(resp\)\]`
 	}
 	if r == nil {
 		r = s.handler(req)
@@ -64,7 +64,7 @@ func (s *Server) Error(req *Request) (*Response, error) {
 
 func (s *Server) Deferred(req *Request) (resp *Response) {
 	if r, _ := s.runBefore(req); r != nil {
-		return r // want `response from s.runBefore skips \[the deferred apply\(resp\)\] of \[the deferred apply\(resp\)\]`
+		return r // want `response from s.runBefore is returned here: skips \[the deferred apply\(resp\)\] of \[the deferred apply\(resp\)\]`
 	}
 	defer apply(resp)
 	return s.handler(req)
@@ -73,7 +73,7 @@ func (s *Server) Deferred(req *Request) (resp *Response) {
 func (s *Server) Equivalent(req *Request) *Response {
 	if r, _ := s.runBefore(req); r != nil {
 		apply(r)
-		return r // want `response from s.runBefore skips \[the after-chain s.after\(after\)\] of \[the after-chain s.after\(after\);apply\(resp\)\]`
+		return r // want `response from s.runBefore is returned here: skips \[the after-chain s.after\(after\)\] of \[the after-chain s.after\(after\);apply\(resp\)\]`
 	}
 	resp := s.handler(req)
 	for _, a := range s.after {
@@ -86,7 +86,7 @@ func (s *Server) Equivalent(req *Request) *Response {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, h := range s.beforeH {
 		if !h(w, r) {
-			return // want `written from s.beforeH skips \[w.Header\(\).Set\("Vary", "Origin"\)\] of \[w.Header\(\).Set\("Vary", "Origin"\)\]`
+			return // want `written from s.beforeH is returned here: skips \[w.Header\(\).Set\("Vary", "Origin"\)\] of \[w.Header\(\).Set\("Vary", "Origin"\)\]`
 		}
 	}
 	w.Header().Set("Vary", "Origin")
@@ -98,7 +98,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Hooks(w http.ResponseWriter, r *http.Request) {
 	for _, h := range s.hooks {
 		if !h(w, r) {
-			return // want `written from s.hooks skips \[w.Header\(\).Set\("Vary", "Origin"\)\] of \[w.Header\(\).Set\("Vary", "Origin"\)\]`
+			return // want `written from s.hooks is returned here: skips \[w.Header\(\).Set\("Vary", "Origin"\)\] of \[w.Header\(\).Set\("Vary", "Origin"\)\]`
 		}
 	}
 	w.Header().Set("Vary", "Origin")
@@ -125,10 +125,10 @@ func (s *Server) Batched(req *Request) (*Response, error) {
 	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) {
 		r, err := m(req)
 		if err != nil {
-			return nil, err // want `error from s.before skips \[the after-chain s.after\(after\);apply\(resp\)\] of \[the after-chain s.after\(after\);apply\(resp\)\]`
+			return nil, err // want `error from s.before is returned here: skips \[the after-chain s.after\(after\);apply\(resp\)\] of \[the after-chain s.after\(after\);apply\(resp\)\]`
 		}
 		if r != nil {
-			return r, nil // want `response from s.before skips \[the after-chain s.after\(after\);apply\(resp\)\] of \[the after-chain s.after\(after\);apply\(resp\)\]`
+			return r, nil // want `response from s.before is returned here: skips \[the after-chain s.after\(after\);apply\(resp\)\] of \[the after-chain s.after\(after\);apply\(resp\)\]`
 		}
 	}
 	resp := s.handler(req)
@@ -163,7 +163,7 @@ func (s *Server) BatchedRouted(req *Request) *Response {
 func (s *Server) BatchedHooks(w http.ResponseWriter, r *http.Request) {
 	for _, h := range chainruntime.BatchedFunc(func(f func()) { s.mu.Lock(); defer s.mu.Unlock(); f() }, s.hooks, nil) {
 		if !h(w, r) {
-			return // want `written from s.hooks skips \[w.Header\(\).Set\("Vary", "Origin"\)\] of \[w.Header\(\).Set\("Vary", "Origin"\)\]`
+			return // want `written from s.hooks is returned here: skips \[w.Header\(\).Set\("Vary", "Origin"\)\] of \[w.Header\(\).Set\("Vary", "Origin"\)\]`
 		}
 	}
 	w.Header().Set("Vary", "Origin")
