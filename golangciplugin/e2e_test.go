@@ -449,10 +449,65 @@ linters:
 		}
 	})
 
+	t.Run("fixes compose", func(t *testing.T) {
+		// testdata/e2e/compose holds the three defects in one function
+		// (twice): --fix applies the fixes of all three linters together.
+		files := composeFixture(t)
+		files[".golangci.yml"] = perAnalyzer
+		before, stderr, dir := lint(t, bin, files, "--fix")
+		got, err := os.ReadFile(filepath.Join(dir, "engine.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) == files["engine.go"] {
+			t.Fatalf("--fix changed nothing in engine.go; issues: %+v\nstderr:\n%s", before, stderr)
+		}
+		env := []string{"GOWORK=off", "GOFLAGS=-mod=mod"}
+		for _, c := range [][]string{
+			{"go", "build", "./..."},
+			{"go", "vet", "./..."},
+			{"go", "test", "-count=1", "-tags", "chainlint_fixed", "./..."},
+		} {
+			if stdout, stderr, err := run(t, dir, env, c[0], c[1:]...); err != nil {
+				t.Errorf("after --fix, %s: %v\n%s%s\nengine.go:\n%s", strings.Join(c, " "), err, stdout, stderr, got)
+			}
+		}
+		files["engine.go"] = string(got)
+		issues, _, _ := lint(t, bin, files)
+		for _, is := range issues {
+			t.Errorf("still reported after one --fix: %s:%d: %s: %s", is.Pos.Filename, is.Pos.Line, is.FromLinter, is.Text)
+		}
+	})
+
 	t.Run("unknown setting", func(t *testing.T) {
 		_, stderr, _ := lint(t, bin, fixtureFiles(t, config("chainlint", "          request-type: example.com/web.Req\n")))
 		if !strings.Contains(stderr, `chainlint: unknown setting "request-type"; known settings: `) {
 			t.Errorf("stderr does not reject the unknown setting:\n%s", stderr)
 		}
 	})
+}
+
+// composeFixture returns the files of the module testdata/e2e/compose,
+// its runtime replace made absolute.
+func composeFixture(t *testing.T) map[string]string {
+	t.Helper()
+	root := moduleRoot(t)
+	src := filepath.Join(root, "testdata", "e2e", "compose")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = string(data)
+	}
+	files["go.mod"] = strings.Replace(files["go.mod"], "=> ../../../chain_runtime", "=> "+filepath.Join(root, "chain_runtime"), 1)
+	if !strings.Contains(files["go.mod"], root) {
+		t.Fatalf("testdata/e2e/compose/go.mod has no replace of the runtime to ../../../chain_runtime:\n%s", files["go.mod"])
+	}
+	return files
 }

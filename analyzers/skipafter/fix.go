@@ -448,6 +448,8 @@ func (fx *fixer) inlineRewrite(p *inlinePlan) string {
 
 // decorate makes the decorated copy of the file the fix edits.
 func (fx *fixer) decorate() string {
+	// (The exit, not the return: a short-circuit by goto or by falling
+	// out of an if statement has no return.)
 	f, err := fixes.Decorate(fx.pass, fx.file, fx.sc.Exit)
 	if err != nil {
 		return "the file could not be decorated for rewriting"
