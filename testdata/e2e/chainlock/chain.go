@@ -55,6 +55,7 @@ type Runner struct {
 	Lock    *CountingLock
 	Funcs   []Func
 	Steps   []Step
+	Stages  [3]Func
 	Handler Func
 	After   []Func
 }
@@ -68,6 +69,16 @@ func (r *Runner) RunFuncs(req *Request) *Request {
 		if req == nil {
 			return nil
 		}
+	}
+	return req
+}
+
+// RunStages runs a chain held in an array.
+func (r *Runner) RunStages(req *Request) *Request {
+	for _, m := range r.Stages {
+		r.Lock.Lock()
+		req = m(req)
+		r.Lock.Unlock()
 	}
 	return req
 }

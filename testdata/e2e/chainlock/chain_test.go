@@ -22,6 +22,23 @@ func newFuncs(t *testing.T) *Runner {
 	return &Runner{Lock: l, Funcs: []Func{mw(t, l, "auth", true), mw(t, l, "cors", true), mw(t, l, "rewrite", true)}}
 }
 
+func newStages(t *testing.T) *Runner {
+	l := &CountingLock{}
+	return &Runner{Lock: l, Stages: [3]Func{mw(t, l, "decode", true), mw(t, l, "auth", true), mw(t, l, "route", true)}}
+}
+
+// The array chain runs every stage, in order, under the lock.
+func TestStagesOrder(t *testing.T) {
+	r := newStages(t)
+	got := r.RunStages(&Request{})
+	if want := []string{"decode", "auth", "route"}; !slices.Equal(got.Trail, want) {
+		t.Errorf("trail %v, want %v", got.Trail, want)
+	}
+	if r.Lock.Held() {
+		t.Error("the lock is still held after the chain")
+	}
+}
+
 func newSteps(t *testing.T) *Runner {
 	l := &CountingLock{}
 	return &Runner{Lock: l, Steps: []Step{

@@ -11,6 +11,11 @@ func TestAcquisitionsAfterFix(t *testing.T) {
 	if got := r.Lock.Acquisitions(); got != 1 {
 		t.Errorf("all-sync chain of 3: %d acquisitions, want 1", got)
 	}
+	a := newStages(t)
+	a.RunStages(&Request{})
+	if got := a.Lock.Acquisitions(); got != 1 {
+		t.Errorf("chain of 3 in an array: %d acquisitions, want 1", got)
+	}
 	s := newSteps(t)
 	s.RunSteps(&Request{})
 	if got := s.Lock.Acquisitions(); got != 2 {

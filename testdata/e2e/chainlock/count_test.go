@@ -11,6 +11,11 @@ func TestAcquisitionsBeforeFix(t *testing.T) {
 	if got := r.Lock.Acquisitions(); got != 3 {
 		t.Errorf("all-sync chain of 3: %d acquisitions, want 3 (one per middleware)", got)
 	}
+	a := newStages(t)
+	a.RunStages(&Request{})
+	if got := a.Lock.Acquisitions(); got != 3 {
+		t.Errorf("chain of 3 in an array: %d acquisitions, want 3 (one per stage)", got)
+	}
 	s := newSteps(t)
 	s.RunSteps(&Request{})
 	if got := s.Lock.Acquisitions(); got != 4 {
