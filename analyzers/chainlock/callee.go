@@ -61,13 +61,17 @@ func (c *checker) isElemCall(l *chains.Loop, call *ast.CallExpr) bool {
 	return false
 }
 
-// feedsElem reports whether call (at the end of path) is an argument of
-// an element call, or its result is assigned to a variable that is one.
+// feedsElem reports whether call (at the end of path) is itself an
+// argument of an element call, or its result is assigned to a variable
+// that is one: the snapshot handed to each middleware. A call nested deeper
+// in an argument (m.Start(s.T().Context()), testify's T() under its
+// suite's lock, in a loop over a map of containers) is not: the lock
+// guards a lookup on the way to the argument, not the middleware's input.
 func (c *checker) feedsElem(l *chains.Loop, call *ast.CallExpr, path []ast.Node) bool {
 	info := c.pass.TypesInfo
 	for _, ec := range l.Calls {
 		for _, a := range ec.Call.Args {
-			if a.Pos() <= call.Pos() && call.End() <= a.End() {
+			if ast.Unparen(a) == call {
 				return true
 			}
 		}
@@ -87,7 +91,7 @@ func (c *checker) feedsElem(l *chains.Loop, call *ast.CallExpr, path []ast.Node)
 		v, _ := info.ObjectOf(id).(*types.Var)
 		for _, ec := range l.Calls {
 			for _, a := range ec.Call.Args {
-				if v != nil && chains.UsesVar(info, a, v) {
+				if id, ok := ast.Unparen(a).(*ast.Ident); ok && v != nil && info.Uses[id] == v {
 					return true
 				}
 			}

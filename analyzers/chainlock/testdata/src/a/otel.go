@@ -73,6 +73,37 @@ func (s *span) labelled(i int) ReadOnlySpan {
 
 // Negatives.
 
+// A call under the lock on the way to an argument, not the argument
+// itself: a suite's T() taken under its lock, then its Context handed to
+// each container of a map (a test suite's containers, not a middleware
+// chain fed a snapshot).
+type suite struct {
+	mu sync.RWMutex
+	t  *testingT
+}
+
+type testingT struct{ ctx string }
+
+func (t *testingT) Context() string { return t.ctx }
+
+func (s *suite) T() *testingT {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.t
+}
+
+type container interface{ Start(ctx string) error }
+
+func (s *suite) startAll(containers map[string]container) {
+	for _, con := range containers {
+		_ = con.Start(s.T().Context())
+	}
+	for _, con := range containers {
+		ctx := s.T().Context()
+		_ = con.Start(ctx)
+	}
+}
+
 // Each span has its own lock: a per-element acquisition.
 func EndAll(spans []*span, p SpanProcessor) {
 	for _, sp := range spans {
