@@ -428,15 +428,16 @@ func holderFields(m *chains.Model, t types.Type) []types.Type {
 	return out
 }
 
-// A hookScan finds the calls of hooks taken from a map, a channel or a
-// container/list, with the name of the collection: h(req, resp) in a range
-// over a map or channel of hooks, and e.Value.(Hook)(req, resp) (or through
-// a variable assigned that) in a walk from l.Front() or l.Back(). They are
-// element calls of an after-chain when the hooks take a response (see
-// [elemAfterCall]); loops over slices and arrays are the model's.
+// A hookScan finds the calls of hooks taken from a container/list, with the
+// name of the list: e.Value.(Hook)(req, resp) (or through a variable
+// assigned that) in a walk from l.Front() or l.Back(). They are element
+// calls of an after-chain when the hooks take a response (see
+// [elemAfterCall]). Loops over slices, arrays, maps and channels are the
+// model's ([chains.Model.Loops]); a list walk's element is reached through
+// Value and a type assertion, which the model does not follow yet.
 type hookScan struct {
 	info  *types.Info
-	hooks map[*types.Var]string // hook variables, by collection name
+	hooks map[*types.Var]string // hook variables, by list name
 	elems map[*types.Var]string // list element variables
 }
 
@@ -454,17 +455,6 @@ func put(m *map[*types.Var]string, v *types.Var, name string) {
 func (h *hookScan) note(n ast.Node) {
 	info := h.info
 	switch n := n.(type) {
-	case *ast.RangeStmt:
-		t := info.TypeOf(n.X)
-		if t == nil {
-			return
-		}
-		switch t.Underlying().(type) {
-		case *types.Map:
-			put(&h.hooks, chains.IdentVar(info, n.Value), chains.ExprName(n.X))
-		case *types.Chan:
-			put(&h.hooks, chains.IdentVar(info, n.Key), chains.ExprName(n.X))
-		}
 	case *ast.ForStmt:
 		as, ok := n.Init.(*ast.AssignStmt)
 		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
