@@ -195,13 +195,13 @@ func (c *checker) planPhases(fs []finding, claimed map[ast.Stmt]bool) *phases {
 // underHold checks that sts, the statements between two phases (or
 // between a phase and a lock region joined to it), may run under the
 // lock: they do not block, defer, loop, leave the span (goto, break,
-// continue), or operate a lock other than by plain Lock/Unlock statements
-// of acq's lock, paired in their statement list with no return between a
-// pair, which it returns for deletion.
+// continue), assign to the lock's expression, or operate a lock other than
+// by plain Lock/Unlock statements of acq's lock, paired in their statement
+// list with no return between a pair, which it returns for deletion.
 func (c *checker) underHold(sts []ast.Stmt, acq chains.LockOp) ([]ast.Stmt, bool) {
 	dels, ok := c.pairedLockStmts(sts, acq)
 	for _, st := range sts {
-		ok = ok && !leaves(st)
+		ok = ok && !leaves(st) && !c.rebindsLock(st, acq)
 		ast.Inspect(st, func(n ast.Node) bool {
 			if !ok {
 				return false
@@ -280,7 +280,7 @@ func (c *checker) plainLockStmt(st ast.Stmt, acq chains.LockOp) (chains.LockOp, 
 		return chains.LockOp{}, false
 	}
 	lo, ok := c.m.StmtLockOp(es)
-	if !ok || lo.ID != acq.ID || lo.Kind != acq.Kind && !(acq.Kind == chains.Mutex && lo.Kind == chains.RMutex) {
+	if !ok || !c.sameLock(lo, acq) || lo.Kind != acq.Kind && !(acq.Kind == chains.Mutex && lo.Kind == chains.RMutex) {
 		return chains.LockOp{}, false
 	}
 	return lo, true

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
 )
@@ -79,6 +80,66 @@ func (c *checker) joinRegions(ph *phases, acq chains.LockOp, claimed map[ast.Stm
 			ph.end = k
 		}
 	}
+}
+
+// sameLock reports whether lo operates acq's lock: the same lock
+// expression (the model's ID) whose identifiers resolve to the same
+// objects, so that a shadowing variable of the same name in a nested block
+// is another lock.
+func (c *checker) sameLock(lo, acq chains.LockOp) bool {
+	if lo.ID != acq.ID {
+		return false
+	}
+	if lo.Lock == nil || acq.Lock == nil {
+		return lo.Lock == acq.Lock
+	}
+	return slices.Equal(c.objects(lo.Lock), c.objects(acq.Lock))
+}
+
+// objects returns the objects the identifiers of e resolve to, in order.
+func (c *checker) objects(e ast.Expr) []types.Object {
+	var objs []types.Object
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			objs = append(objs, c.pass.TypesInfo.ObjectOf(id))
+		}
+		return true
+	})
+	return objs
+}
+
+// rebindsLock reports whether n assigns to acq's lock expression or to a
+// part of it (s or s.pmu for the lock s.pmu): the lock operations after it
+// would, under the same name, be another lock's than the hold's.
+func (c *checker) rebindsLock(n ast.Node, acq chains.LockOp) bool {
+	if acq.Lock == nil {
+		return false
+	}
+	lock := types.ExprString(acq.Lock)
+	root := c.objects(acq.Lock)[0]
+	found := false
+	ast.Inspect(n, func(x ast.Node) bool {
+		var lhs []ast.Expr
+		switch x := x.(type) {
+		case *ast.AssignStmt:
+			lhs = x.Lhs
+		case *ast.IncDecStmt:
+			lhs = []ast.Expr{x.X}
+		case *ast.UnaryExpr:
+			if x.Op == token.AND {
+				lhs = []ast.Expr{x.X} // its address taken, it may change anywhere
+			}
+		}
+		for _, l := range lhs {
+			s := types.ExprString(l)
+			if objs := c.objects(l); len(objs) > 0 && objs[0] == root &&
+				(s == lock || strings.HasPrefix(lock, s+".") || strings.HasPrefix(lock, s+"[")) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // leaves reports whether code of n, which runs under the hold, can jump out

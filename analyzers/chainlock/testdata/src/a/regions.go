@@ -314,3 +314,41 @@ after:
 	}
 	return resp
 }
+
+// A region on a variable of the same name in a nested block is another
+// lock's: the phases are fixed one by one.
+func (s *Server) RegionShadowed(req *Request, other *Server) *Response {
+	for _, m := range s.before {
+		s.vmMu.Lock() // want `lock s.vmMu is acquired once per middleware of s.before \(N acquisitions`
+		req = m(req)
+		s.vmMu.Unlock()
+	}
+	{
+		s := other
+		s.vmMu.Lock()
+		req = convert(req.Path)
+		s.vmMu.Unlock()
+	}
+	resp := &Response{}
+	for _, m := range s.after {
+		s.vmMu.Lock() // want `lock s.vmMu is acquired once per middleware of s.after \(N acquisitions`
+		m(req, resp)
+		s.vmMu.Unlock()
+	}
+	return resp
+}
+
+// The lock's expression assigned between the region and the loop: the
+// region was another lock's.
+func (s *Server) RegionRebound(req *Request, other *Server) *Request {
+	s.vmMu.Lock()
+	req = convert(req.Path)
+	s.vmMu.Unlock()
+	s = other
+	for _, m := range s.before {
+		s.vmMu.Lock() // want `lock s.vmMu is acquired once per middleware of s.before \(N acquisitions`
+		req = m(req)
+		s.vmMu.Unlock()
+	}
+	return req
+}
