@@ -99,6 +99,9 @@ func (c *checker) sameLock(lo, acq chains.LockOp) bool {
 // objects returns the objects the identifiers of e resolve to, in order.
 func (c *checker) objects(e ast.Expr) []types.Object {
 	var objs []types.Object
+	if e == nil {
+		return nil
+	}
 	ast.Inspect(e, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok {
 			objs = append(objs, c.pass.TypesInfo.ObjectOf(id))
@@ -112,11 +115,11 @@ func (c *checker) objects(e ast.Expr) []types.Object {
 // part of it (s or s.pmu for the lock s.pmu): the lock operations after it
 // would, under the same name, be another lock's than the hold's.
 func (c *checker) rebindsLock(n ast.Node, acq chains.LockOp) bool {
-	if acq.Lock == nil {
-		return false
+	lockObjs := c.objects(acq.Lock)
+	if len(lockObjs) == 0 {
+		return false // a package-level pair: no expression to assign
 	}
-	lock := types.ExprString(acq.Lock)
-	root := c.objects(acq.Lock)[0]
+	lock, root := types.ExprString(acq.Lock), lockObjs[0]
 	found := false
 	ast.Inspect(n, func(x ast.Node) bool {
 		var lhs []ast.Expr
