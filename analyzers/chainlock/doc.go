@@ -63,7 +63,13 @@ BatchedHold(&hold, ...), the handler's own Lock and Unlock deleted, and
 hold.Unlock() after the last loop. This is offered only when the code
 between the phases cannot block and operates the lock only by plain
 Lock/Unlock statements, paired in their block; otherwise each loop is
-fixed on its own.
+fixed on its own. Plain mu.Lock(); ...; mu.Unlock() regions of the same
+lock just before the first loop or after the last (converting the request
+and the response, say) join the hold on the same terms, also next to a
+single loop: the hold is then taken before the first region and released
+in place of the last region's Unlock. A region that may block, defers,
+jumps out (goto, break, continue) or returns with the lock held stays as
+written.
 
 Recognised: sync.Mutex, sync.RWMutex (RLock is fixed with mu.RLocker()),
 any sync.Locker (also a type with its own Lock and Unlock), golang.org/x/sync/semaphore.Weighted, acquire:release

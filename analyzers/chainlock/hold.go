@@ -182,25 +182,7 @@ func defers(body ast.Node) bool {
 // declaration, which Go rejects, or backward, running the deferring
 // statement again.
 func (c *checker) gotoAcross(fn ast.Node, pos token.Pos) bool {
-	found := false
-	ast.Inspect(fn, func(n ast.Node) bool {
-		if lit, ok := n.(*ast.FuncLit); ok && lit != fn {
-			return false
-		}
-		br, ok := n.(*ast.BranchStmt)
-		if !ok || br.Tok != token.GOTO || br.Label == nil {
-			return !found
-		}
-		lbl, _ := c.pass.TypesInfo.Uses[br.Label].(*types.Label)
-		if lbl == nil {
-			found = true // unresolved: assume the worst
-			return false
-		}
-		lo, hi := min(br.Pos(), lbl.Pos()), max(br.Pos(), lbl.Pos())
-		found = found || lo <= pos && pos <= hi
-		return !found
-	})
-	return found
+	return c.gotoTouches(fn, pos, pos)
 }
 
 // holdName returns a name for the hold that nothing resolves to at the

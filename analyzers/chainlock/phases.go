@@ -36,7 +36,9 @@ import (
 //
 // The code between the loops then runs under the lock, so it must neither
 // block nor operate a lock other than by the same lock's plain
-// Lock/Unlock statements, which the fix deletes.
+// Lock/Unlock statements, which the fix deletes. Plain lock regions of the
+// same lock just before the first loop or after the last (a request's
+// conversions) join the hold too: see regions.go.
 
 // A finding is a loop chainlock reports.
 type finding struct {
@@ -52,7 +54,13 @@ type phases struct {
 	list    []ast.Stmt // the statement list holding the loops
 	idx     []int      // each loop's index in list
 	between []ast.Stmt // lock statements between the loops, deleted
-	hold    *holdPlan  // the first loop's
+	// lead and tail are the lock statements of the plain lock regions
+	// joined before the first loop and after the last (see regions.go):
+	// deleted, but for the last of tail, which becomes the hold's
+	// release. list[start..end] is what runs under the hold.
+	lead, tail []ast.Stmt
+	start, end int
+	hold       *holdPlan // the first loop's
 }
 
 // reportFound reports the findings: the phases of a request under one
@@ -72,8 +80,11 @@ func (c *checker) reportFound() {
 	}
 }
 
-// phaseGroups returns the groups of two or more findings of one function
-// and one lock, in one statement list, that can share one hold.
+// phaseGroups returns the groups of findings of one function and one
+// lock, in one statement list, that can share one hold: two or more loops
+// (with the plain lock regions around them, if any), or else one loop
+// with the plain lock regions around it (see regions.go for why one loop
+// with a region is a group).
 func (c *checker) phaseGroups() []*phases {
 	type key struct {
 		fn ast.Node
@@ -91,15 +102,29 @@ func (c *checker) phaseGroups() []*phases {
 		}
 		groups[k] = append(groups[k], f)
 	}
+	// A lock statement joins one group at most: two loops that cannot
+	// share a hold must not both take the region between them.
+	claimed := map[ast.Stmt]bool{}
 	var out []*phases
+	add := func(fs []finding) bool {
+		ph := c.planPhases(fs, claimed)
+		if ph == nil {
+			return false
+		}
+		for _, st := range slices.Concat(ph.lead, ph.between, ph.tail) {
+			claimed[st] = true
+		}
+		out = append(out, ph)
+		return true
+	}
 	for _, k := range order {
 		fs := groups[k]
-		if len(fs) < 2 {
+		slices.SortFunc(fs, func(a, b finding) int { return int(a.l.Stmt.Pos() - b.l.Stmt.Pos()) })
+		if len(fs) > 1 && add(fs) {
 			continue
 		}
-		slices.SortFunc(fs, func(a, b finding) int { return int(a.l.Stmt.Pos() - b.l.Stmt.Pos()) })
-		if ph := c.planPhases(fs); ph != nil {
-			out = append(out, ph)
+		for _, f := range fs {
+			add([]finding{f})
 		}
 	}
 	return out
@@ -111,8 +136,9 @@ func labels(st ast.Stmt, loop ast.Stmt) bool {
 	return ok && ls.Stmt == loop
 }
 
-// planPhases plans one hold for fs, or returns nil.
-func (c *checker) planPhases(fs []finding) *phases {
+// planPhases plans one hold for fs, or returns nil. A single loop is a
+// group only with a lock region joined.
+func (c *checker) planPhases(fs []finding, claimed map[ast.Stmt]bool) *phases {
 	ph := &phases{fs: fs}
 	var lockArg string
 	for i, f := range fs {
@@ -147,27 +173,41 @@ func (c *checker) planPhases(fs []finding) *phases {
 		}
 		ph.idx = append(ph.idx, i)
 	}
+	ph.start, ph.end = ph.idx[0], ph.idx[len(ph.idx)-1]
 	var between []ast.Stmt
-	for _, st := range ph.list[ph.idx[0]+1 : ph.idx[len(ph.idx)-1]] {
+	for _, st := range ph.list[ph.start+1 : max(ph.start+1, ph.end)] {
 		if !slices.ContainsFunc(fs, func(f finding) bool { return f.l.Stmt == st }) {
 			between = append(between, st)
 		}
 	}
-	dels, ok := c.underHold(between, fs[0].sec.acq.ID)
+	acq := fs[0].sec.acq
+	dels, ok := c.underHold(between, acq)
 	if !ok {
 		return nil
 	}
 	ph.between = dels
+	c.joinRegions(ph, acq, claimed)
+	if len(fs) == 1 && len(ph.lead)+len(ph.tail) == 0 {
+		return nil
+	}
+	if c.gotoTouches(fs[0].l.Func, ph.list[ph.start].Pos(), ph.list[ph.end].End()) {
+		// Into the span it would find the lock not held; out of it, the
+		// lock still held; over its start, the hold's declaration.
+		return nil
+	}
 	return ph
 }
 
-// underHold checks that sts, the statements between two phases, may run
-// under the lock: they do not block, defer, loop, or operate a lock other
-// than by plain Lock/Unlock statements of the lock id, paired in their
-// statement list, which it returns for deletion.
-func (c *checker) underHold(sts []ast.Stmt, id string) ([]ast.Stmt, bool) {
-	dels, ok := c.pairedLockStmts(sts, id)
+// underHold checks that sts, the statements between two phases (or
+// between a phase and a lock region joined to it), may run under the
+// lock: they do not block, defer, loop, leave the span (goto, break,
+// continue), assign to the lock's expression, or operate a lock other than
+// by plain Lock/Unlock statements of acq's lock, paired in their statement
+// list with no return between a pair, which it returns for deletion.
+func (c *checker) underHold(sts []ast.Stmt, acq chains.LockOp) ([]ast.Stmt, bool) {
+	dels, ok := c.pairedLockStmts(sts, acq)
 	for _, st := range sts {
+		ok = ok && !leaves(st) && !c.rebindsLock(st, acq)
 		ast.Inspect(st, func(n ast.Node) bool {
 			if !ok {
 				return false
@@ -184,7 +224,7 @@ func (c *checker) underHold(sts []ast.Stmt, id string) ([]ast.Stmt, bool) {
 				}
 			}
 			if list := chains.StmtList(n); list != nil && ok {
-				d, good := c.pairedLockStmts(list, id)
+				d, good := c.pairedLockStmts(list, acq)
 				dels, ok = append(dels, d...), good
 			}
 			return ok
@@ -206,19 +246,20 @@ func (c *checker) underHold(sts []ast.Stmt, id string) ([]ast.Stmt, bool) {
 	return dels, ok
 }
 
-// pairedLockStmts returns the plain lock statements of lock id in list,
-// and whether they alternate acquire, release, starting with an acquire
-// and ending with a release.
-func (c *checker) pairedLockStmts(list []ast.Stmt, id string) ([]ast.Stmt, bool) {
+// pairedLockStmts returns the plain lock statements of acq's lock in
+// list, and whether they alternate acquire, release, starting with an
+// acquire and ending with a release, with no return statement in a
+// region they enclose: such a return leaves the function with the lock
+// held, which the hold's deferred Unlock would change into a release.
+func (c *checker) pairedLockStmts(list []ast.Stmt, acq chains.LockOp) ([]ast.Stmt, bool) {
 	var dels []ast.Stmt
 	held := false
 	for _, st := range list {
-		es, ok := st.(*ast.ExprStmt)
+		lo, ok := c.plainLockStmt(st, acq)
 		if !ok {
-			continue
-		}
-		lo, ok := c.m.StmtLockOp(es)
-		if !ok || lo.ID != id {
+			if held && returns(st) {
+				return nil, false
+			}
 			continue
 		}
 		switch {
@@ -229,9 +270,26 @@ func (c *checker) pairedLockStmts(list []ast.Stmt, id string) ([]ast.Stmt, bool)
 		default:
 			return nil, false
 		}
-		dels = append(dels, es)
+		dels = append(dels, st)
 	}
 	return dels, !held
+}
+
+// plainLockStmt returns the lock operation of st if st is a plain
+// statement mu.Lock() or mu.Unlock() (no defer, no result) on acq's lock,
+// of a kind the hold covers: the same kind, or a read lock's under a
+// write lock's hold (a read region is safe under exclusive ownership;
+// a write region under a read hold is not).
+func (c *checker) plainLockStmt(st ast.Stmt, acq chains.LockOp) (chains.LockOp, bool) {
+	es, ok := st.(*ast.ExprStmt)
+	if !ok {
+		return chains.LockOp{}, false
+	}
+	lo, ok := c.m.StmtLockOp(es)
+	if !ok || !c.sameLock(lo, acq) || lo.Kind != acq.Kind && !(acq.Kind == chains.Mutex && lo.Kind == chains.RMutex) {
+		return chains.LockOp{}, false
+	}
+	return lo, true
 }
 
 func pathTo(file *ast.File, st ast.Stmt) ([]ast.Node, bool) {
@@ -256,8 +314,9 @@ func pathTo(file *ast.File, st ast.Stmt) ([]ast.Node, bool) {
 	return path, found
 }
 
-// reportPhases reports the group at its first loop, the other loops and
-// the handler's lock as related, with the one-hold fix.
+// reportPhases reports the group at its first loop, the other loops, the
+// lock statements between them and those of the regions joined as
+// related, with the one-hold fix.
 func (c *checker) reportPhases(ph *phases) {
 	first := ph.fs[0]
 	lock := first.sec.acq
@@ -265,19 +324,24 @@ func (c *checker) reportPhases(ph *phases) {
 	for _, f := range ph.fs {
 		names = append(names, f.l.ChainName)
 	}
-	msg := fmt.Sprintf("lock %s is acquired once per middleware of %s, phases of one call under one lock; "+
+	msg := fmt.Sprintf("lock %s is acquired once per middleware of %s%s, phases of one call under one lock; "+
 		"take it once for all of them with chainruntime.NewHold and range over chainruntime.BatchedHold",
-		lock.Name, strings.Join(names, " and "))
+		lock.Name, strings.Join(names, " and "), ph.regionsPhrase())
 	d := analysis.Diagnostic{Pos: lock.Call.Pos(), End: lock.Call.End(), Category: "chainlock"}
 	for _, f := range ph.fs[1:] {
 		a := f.sec.acq
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: a.Call.Pos(), End: a.Call.End(),
 			Message: "and once per middleware of " + f.l.ChainName})
 	}
-	for _, st := range ph.between {
-		d.Related = append(d.Related, analysis.RelatedInformation{Pos: st.Pos(), End: st.End(),
-			Message: "between the phases, deleted by the fix: " + c.text(st)})
+	related := func(sts []ast.Stmt, where string) {
+		for _, st := range sts {
+			d.Related = append(d.Related, analysis.RelatedInformation{Pos: st.Pos(), End: st.End(),
+				Message: where + ", deleted by the fix: " + c.text(st)})
+		}
 	}
+	related(ph.lead, "before the phases")
+	related(ph.between, "between the phases")
+	related(ph.tail, "after the phases")
 	slices.SortFunc(d.Related, func(a, b analysis.RelatedInformation) int { return int(a.Pos - b.Pos) })
 	fix, err := c.phasesFix(ph)
 	if err != nil {
@@ -290,8 +354,30 @@ func (c *checker) reportPhases(ph *phases) {
 	c.r.Report(d)
 }
 
+// regionsPhrase says where the joined lock regions stand, for the
+// message: "" when there are none.
+func (ph *phases) regionsPhrase() string {
+	var where string
+	switch {
+	case len(ph.lead) > 0 && len(ph.tail) > 0:
+		where = "before and after"
+	case len(ph.lead) > 0:
+		where = "before"
+	case len(ph.tail) > 0:
+		where = "after"
+	default:
+		return ""
+	}
+	them := "them"
+	if len(ph.fs) == 1 {
+		them = "it"
+	}
+	return ", and around the code " + where + " " + them
+}
+
 // phasesFix builds the fix of a group: one hold taken before the first
-// loop and released after the last.
+// loop (or the first lock region joined) and released after the last loop
+// (or in place of the last region's release).
 func (c *checker) phasesFix(ph *phases) (analysis.SuggestedFix, error) {
 	first := ph.fs[0].l
 	f, err := fixes.Decorate(c.pass, first.File)
@@ -301,25 +387,35 @@ func (c *checker) phasesFix(ph *phases) (analysis.SuggestedFix, error) {
 	rt := f.AddImport(fixes.RuntimePath, fixes.RuntimeName, first.Stmt.Pos())
 	lockArg := strings.ReplaceAll(ph.plans[0].lockArg, runtimeName, rt)
 	name := ph.hold.name
-	last := ph.fs[len(ph.fs)-1].l
 	unlock, err := fixes.Stmts(name + ".Unlock()")
 	if err != nil {
 		return analysis.SuggestedFix{}, err
 	}
-	// The release after the last loop: a copy of the loop followed by it,
-	// before the loop is rewritten (a swap would lose it).
-	if err := f.Replace(last.Stmt, f.Node(last.Stmt).(dst.Stmt), unlock[0]); err != nil {
+	dels := slices.Concat(ph.lead, ph.between, ph.tail)
+	if n := len(ph.tail); n > 0 {
+		// The last region's release becomes the hold's.
+		dels = dels[:len(dels)-1]
+		err = f.Replace(ph.tail[n-1], unlock[0])
+	} else {
+		// The release after the last loop: a copy of the loop followed
+		// by it, before the loop is rewritten (a swap would lose it).
+		last := ph.fs[len(ph.fs)-1].l
+		err = f.Replace(last.Stmt, f.Node(last.Stmt).(dst.Stmt), unlock[0])
+	}
+	if err != nil {
 		return analysis.SuggestedFix{}, err
 	}
+	// The hold's declaration and acquisition go before the span.
+	start := &holdPlan{name: name, before: ph.list[ph.start]}
 	for i, fd := range ph.fs {
 		p := ph.plans[i]
 		var call dst.Expr
 		if i == 0 {
-			call, err = emitHold(f, rt, lockArg, p, ph.hold)
+			call, err = emitHold(f, rt, lockArg, p, start)
 			if err == nil {
 				var lockStmt []dst.Stmt
 				if lockStmt, err = fixes.Stmts(name + ".Lock()"); err == nil {
-					err = f.InsertBefore(ph.hold.before, lockStmt...)
+					err = f.InsertBefore(start.before, lockStmt...)
 				}
 			}
 		} else {
@@ -332,7 +428,7 @@ func (c *checker) phasesFix(ph *phases) (analysis.SuggestedFix, error) {
 			return analysis.SuggestedFix{}, err
 		}
 	}
-	for _, st := range ph.between {
+	for _, st := range dels {
 		if err := f.Replace(st); err != nil {
 			return analysis.SuggestedFix{}, err
 		}
@@ -342,6 +438,12 @@ func (c *checker) phasesFix(ph *phases) (analysis.SuggestedFix, error) {
 		return analysis.SuggestedFix{}, err
 	}
 	msg := "Hold the lock once with " + rt + ".NewHold for " + fmt.Sprint(len(ph.fs)) + " chains and the code between them"
+	switch {
+	case len(ph.fs) == 1:
+		msg = "Hold the lock once with " + rt + ".NewHold for the chain and the lock regions next to it"
+	case len(ph.lead)+len(ph.tail) > 0:
+		msg += " and the lock regions next to them"
+	}
 	return analysis.SuggestedFix{Message: msg, TextEdits: edits}, nil
 }
 

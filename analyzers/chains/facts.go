@@ -69,6 +69,9 @@ func (m *Model) MayBlockFact(fn *types.Func) (string, bool) {
 		return "", false
 	}
 	fn = fn.Origin()
+	if neverBlocks(fn) {
+		return "", false
+	}
 	if fn.Pkg() == m.Pass.Pkg {
 		r, ok := m.mayBlock[fn]
 		return r, ok
@@ -93,10 +96,13 @@ func (m *Model) RunsChainFact(fn *types.Func) (*RunsChain, bool) {
 // fact. Calls through func values and interfaces (other than io.Reader,
 // io.Writer and net.Conn-like methods) are assumed not to block.
 func (m *Model) CallMayBlock(call *ast.CallExpr) (string, bool) {
+	fn, _ := typeutil.Callee(m.Pass.TypesInfo, call).(*types.Func)
+	if fn != nil && neverBlocks(fn.Origin()) {
+		return "", false // sync.Once.Do is a with-lock helper too
+	}
 	if lo, ok := m.LockOp(call); ok && lo.Op != Release {
 		return "takes lock " + lo.Name, true
 	}
-	fn, _ := typeutil.Callee(m.Pass.TypesInfo, call).(*types.Func)
 	if fn == nil {
 		return "", false
 	}
@@ -233,6 +239,51 @@ func knownBlocking(fn *types.Func) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// neverBlocks reports whether fn is a standard-library function that the
+// walk of its body would judge blocking but that waits on no goroutine of
+// the program: the runtime's own (its channel waits are GC and scheduler
+// machinery that every allocation runs through implicitly, unseen by the
+// walk), sync.Pool's Get and Put (a registry mutex on a P's first use of a
+// pool) and sync.Map's methods (per-node mutexes held for a few
+// instructions). Without it, everything that formats or reflects
+// (fmt.Errorf through fmt's printer pool, reflect's type caches) "may
+// block", and no fix could keep an error message under a lock.
+func neverBlocks(fn *types.Func) bool {
+	if fn.Pkg() == nil {
+		return false
+	}
+	switch fn.Pkg().Path() {
+	case "runtime":
+		return true
+	case "sync", "internal/sync":
+		switch recvName(fn) {
+		case "Pool":
+			return fn.Name() == "Get" || fn.Name() == "Put"
+		case "Map", "HashTrieMap":
+			return true
+		case "Once":
+			return fn.Name() == "Do"
+		}
+	}
+	return false
+}
+
+// recvName returns the name of fn's receiver's named type, or "".
+func recvName(fn *types.Func) string {
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return ""
+	}
+	t := recv.Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		return n.Obj().Name()
+	}
+	return ""
 }
 
 var pureNet = map[string]bool{

@@ -41,7 +41,7 @@ func TestLuaIsTheSameChain(t *testing.T) {
 }
 
 // BenchmarkGateway compares the per-middleware runner with the batched one
-// (runBatched, the code chainlint -fix produces), in process: each op is one
+// (serveBatched, the code chainlint -fix produces), in process: each op is one
 // request through ServeHTTP with 10 before- and 6 after-middlewares, the
 // request and response conversions included, the network not. "par1" is one
 // goroutine; "parallel" is 8 goroutines per GOMAXPROCS, contending for the

@@ -35,7 +35,7 @@ type Gateway struct {
 	after   []After
 	handler Handler
 
-	// Batched selects runBatched instead of run.
+	// Batched selects serveBatched instead of serve.
 	Batched bool
 
 	requests atomic.Int64
@@ -60,99 +60,43 @@ func Load(path string) (*Gateway, error) {
 	return g, nil
 }
 
-// run runs req through the chain: before-middlewares until one answers,
-// else the handler; then every after-middleware, on both paths. The first
-// Python error ends the run.
+// serve runs one request through the Python side, the way a gateway's
+// request path is written: it converts the request to a dict, runs the
+// before-middlewares until one answers (else the handler), then every
+// after-middleware, on both paths, and converts the response back. The first
+// Python error ends the run (no later middleware sees it) and is returned.
 //
-// This is the runner as written before chainlint: the GIL is taken and
-// released around each middleware, 2 + len(before) + len(after) times per
-// request with ServeHTTP's conversions.
-func (g *Gateway) run(req *Request) (*Response, error) {
-	var resp *Response
-	for _, m := range g.before {
-		g.gil.Lock()
-		r, err := m(req)
-		g.gil.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		if r != nil {
-			resp = r
-			break
-		}
-	}
-	if resp == nil {
-		g.gil.Lock()
-		r, err := g.handler(req)
-		g.gil.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		resp = r
-	}
-	for _, m := range g.after {
-		g.gil.Lock()
-		r, err := m(req, resp)
-		g.gil.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		resp = r
-	}
-	return resp, nil
-}
-
-// runBatched is run as chainlint -fix rewrites it: each chain runs under one
-// GIL acquisition. It is kept beside run so that `go test -bench` compares
-// the two without running chainlint; bench.sh measures the real rewrite.
-func (g *Gateway) runBatched(req *Request) (*Response, error) {
-	var resp *Response
-	for _, m := range chainruntime.Batched(g.gil, g.before, nil) {
-		r, err := m(req)
-		if err != nil {
-			return nil, err
-		}
-		if r != nil {
-			resp = r
-			break
-		}
-	}
-	if resp == nil {
-		g.gil.Lock()
-		r, err := g.handler(req)
-		g.gil.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		resp = r
-	}
-	for _, m := range chainruntime.Batched(g.gil, g.after, nil) {
-		r, err := m(req, resp)
-		if err != nil {
-			return nil, err
-		}
-		resp = r
-	}
-	return resp, nil
-}
-
-// ServeHTTP converts the request, runs the chain and writes the response. A
-// Python error is a 500 whose body is the Python message.
-func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
-		return
-	}
+// This is the runner as written before chainlint: each step takes and
+// releases the GIL, 2 + len(before) + 1 + len(after) times per request
+// (19 with middlewares.py).
+func (g *Gateway) serve(r *http.Request, body []byte) (written, error) {
 	g.gil.Lock()
 	req := &Request{dict: newPyRequest(r, body)}
 	g.gil.Unlock()
 
-	run := g.run
-	if g.Batched {
-		run = g.runBatched
+	var resp *Response
+	var err error
+	for _, m := range g.before {
+		g.gil.Lock()
+		resp, err = m(req)
+		g.gil.Unlock()
+		if err != nil || resp != nil {
+			break // a Python error, or a response that ends the before-chain
+		}
 	}
-	resp, err := run(req)
+	if resp == nil && err == nil {
+		g.gil.Lock()
+		resp, err = g.handler(req)
+		g.gil.Unlock()
+	}
+	for _, m := range g.after {
+		if err != nil {
+			break
+		}
+		g.gil.Lock()
+		resp, err = m(req, resp) // on error, m has released resp
+		g.gil.Unlock()
+	}
 
 	var out written
 	g.gil.Lock()
@@ -162,6 +106,61 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	resp.free()
 	req.free()
 	g.gil.Unlock()
+	return out, err
+}
+
+// serveBatched is serve as chainlint -fix rewrites it: one GIL acquisition
+// for the whole request, conversions included (each chain loop would release
+// it only around a blocking middleware; this chain has none). It is kept
+// beside serve so that `go test -bench` compares the two without running
+// chainlint; bench.sh measures the real rewrite.
+func (g *Gateway) serveBatched(r *http.Request, body []byte) (written, error) {
+	hold := chainruntime.NewHold(g.gil)
+	defer hold.Unlock()
+	hold.Lock()
+	req := &Request{dict: newPyRequest(r, body)}
+
+	var resp *Response
+	var err error
+	for _, m := range chainruntime.BatchedHold(&hold, g.before, nil) {
+		resp, err = m(req)
+		if err != nil || resp != nil {
+			break // a Python error, or a response that ends the before-chain
+		}
+	}
+	if resp == nil && err == nil {
+		resp, err = g.handler(req)
+	}
+	for _, m := range chainruntime.BatchedHold(&hold, g.after, nil) {
+		if err != nil {
+			break
+		}
+		resp, err = m(req, resp) // on error, m has released resp
+	}
+
+	var out written
+	if err == nil {
+		out, err = goResponse(resp.dict)
+	}
+	resp.free()
+	req.free()
+	hold.Unlock()
+	return out, err
+}
+
+// ServeHTTP reads the request body, serves the request and writes the
+// response. A Python error is a 500 whose body is the Python message.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
+		return
+	}
+	serve := g.serve
+	if g.Batched {
+		serve = g.serveBatched
+	}
+	out, err := serve(r, body)
 	g.requests.Add(1)
 
 	if err != nil {

@@ -13,12 +13,13 @@ import (
 	"testing"
 )
 
-// runners are the two chain runners every behaviour test runs against: the
-// per-middleware-GIL run and the batched runBatched must not differ.
+// runners are the two serving functions every behaviour test runs against:
+// serve (as written, or as chainlint -fix rewrote it) and the hand-batched
+// serveBatched must not differ.
 var runners = []struct {
 	name    string
 	batched bool
-}{{"run", false}, {"runBatched", true}}
+}{{"serve", false}, {"serveBatched", true}}
 
 func load(t *testing.T, path string, batched bool) *Gateway {
 	t.Helper()
@@ -114,119 +115,138 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
-// TestGILAcquisitions checks the counters the README's explanation rests on:
-// run as written takes the GIL around each middleware, 2 + 10 + 1 + 6 = 19
-// times per request with the example's 10 before- and 6 after-middlewares;
-// runBatched, and run once chainlint -fix has rewritten it, take it once per
-// chain, 2 + 1 + 1 + 1 = 5 times. Which form run has is read from its source,
-// so the test holds before and after chainlint -fix ./... and fails if the
-// fix changes the count in any other way.
+// TestGILAcquisitions checks the counters the README's explanation rests on,
+// per request on the path where every middleware runs. Which form each
+// serving function has is read from gateway.go, so that the test holds before
+// and after chainlint -fix ./... and fails if the fix changes the count in
+// any other way than the form says.
 func TestGILAcquisitions(t *testing.T) {
-	runForm := runLoops(t)
-	for _, c := range []struct {
-		script        string
-		before, after int // the script's chain lengths
-	}{{"middlewares.py", 10, 6}, {"testdata/order.py", 3, 2}} {
-		for _, r := range runners {
-			perChain := func(chain string, n int) int64 {
-				if r.batched || runForm[chain] {
-					return 1 // one acquisition for the whole chain
-				}
-				return int64(n) // one per middleware
-			}
-			// ServeHTTP's two conversions, the handler, and the chains;
-			// run fixed with one hold for its phases takes the GIL once.
-			want := 2 + perChain("before", c.before) + 1 + perChain("after", c.after)
-			if !r.batched && runForm[sharedHold] {
-				want = 2 + 1
-			}
-			g := load(t, c.script, r.batched)
+	// perRequest is the exact count for each form and script.
+	perRequest := map[form]map[string]int64{
+		// The request conversion, each before-middleware, the handler,
+		// each after-middleware, the response conversion.
+		asWritten: {"middlewares.py": 1 + 10 + 1 + 6 + 1, "testdata/order.py": 1 + 3 + 1 + 2 + 1},
+		// One acquisition per chain: the conversions, the before-chain,
+		// the handler, the after-chain.
+		eachChain: {"middlewares.py": 5, "testdata/order.py": 5},
+		// One hold for the chains and the handler, the conversions apart.
+		holdChains: {"middlewares.py": 3, "testdata/order.py": 3},
+		// One hold for the whole request.
+		holdAll: {"middlewares.py": 1, "testdata/order.py": 1},
+	}
+	for _, r := range runners {
+		fn := r.name
+		f := formOf(t, fn)
+		for _, script := range []string{"middlewares.py", "testdata/order.py"} {
+			want := perRequest[f][script]
+			g := load(t, script, r.batched)
 			const n = 20
 			for i := 0; i < n; i++ {
 				if w := get(g, "/v1/items", "Authorization", "Bearer alice"); w.Code != 200 {
-					t.Fatalf("%s: got %d %q", c.script, w.Code, w.Body)
+					t.Fatalf("%s: got %d %q", script, w.Code, w.Body)
 				}
 			}
 			s := g.Stats()
 			if s.Requests != n || s.Acquisitions != n*want {
-				t.Errorf("%s, %s (run batched: %v): %d requests, %d acquisitions; want %d, %d (%d per request)",
-					c.script, r.name, runForm, s.Requests, s.Acquisitions, n, n*want, want)
+				t.Errorf("%s, %s (%s): %d requests, %d acquisitions; want %d, %d (%d per request)",
+					script, fn, f, s.Requests, s.Acquisitions, n, n*want, want)
 			}
 			if s.Handoffs > s.Acquisitions || s.EnsureNanos <= 0 {
-				t.Errorf("%s, %s: implausible counters %+v", c.script, r.name, s)
+				t.Errorf("%s, %s: implausible counters %+v", script, fn, s)
 			}
 		}
-	}
-	// The figures the README quotes.
-	if runForm[sharedHold] {
-		t.Log("run as chainlint -fix rewrote it, its phases under one hold: 3 acquisitions per request with middlewares.py")
-	} else if !runForm["before"] && !runForm["after"] {
-		t.Log("run as written: 19 acquisitions per request with middlewares.py")
-	} else {
-		t.Log("run as chainlint -fix rewrote it: 5 acquisitions per request with middlewares.py")
+		// The figures the README quotes.
+		t.Logf("%s is %s: %d GIL acquisitions per request with middlewares.py", fn, f, perRequest[f]["middlewares.py"])
 	}
 }
 
-// sharedHold is the key of runLoops's result that says run takes one hold
-// for all its phases (hold := chainruntime.NewHold(...); hold.Lock()).
-const sharedHold = "shared hold"
+// A form is how a serving function takes the GIL.
+type form string
 
-// runLoops reads gateway.go and reports, for run's loops over g.before and
-// g.after, whether each ranges over chainruntime.Batched or BatchedHold (as
-// chainlint -fix rewrites it) rather than over the chain itself (as
-// written), and under sharedHold whether run locks a hold before them.
-func runLoops(t *testing.T) map[string]bool {
+const (
+	asWritten  form = "as written"                     // around each step
+	eachChain  form = "each chain batched"             // a Batched loop per chain, the other steps as written
+	holdChains form = "one hold for the chains"        // the chains and the handler under one hold, the conversions apart
+	holdAll    form = "one hold for the whole request" // conversions included
+)
+
+// formOf reads the method fn of gateway.go and tells its form from its
+// GIL statements: g.gil.Lock() calls, loops over g.before and g.after
+// ranging over the chain itself or over chainruntime.Batched/BatchedHold,
+// and a hold's Lock() before them. Any other shape fails the test: the test
+// no longer knows the runner.
+func formOf(t *testing.T, fn string) form {
 	t.Helper()
 	f, err := parser.ParseFile(token.NewFileSet(), "gateway.go", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	batched := make(map[string]bool)
-	found := 0
+	var body *ast.BlockStmt
 	for _, d := range f.Decls {
-		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Name.Name != "run" || fd.Recv == nil {
-			continue
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == fn && fd.Recv != nil {
+			body = fd.Body
 		}
-		holds := map[string]bool{}
-		ast.Inspect(fd.Body, func(n ast.Node) bool {
-			if as, ok := n.(*ast.AssignStmt); ok && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
-				if call, ok := as.Rhs[0].(*ast.CallExpr); ok {
-					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "NewHold" {
-						holds[types.ExprString(as.Lhs[0])] = true
-					}
-				}
-			}
-			if es, ok := n.(*ast.ExprStmt); ok {
-				if call, ok := es.X.(*ast.CallExpr); ok {
-					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Lock" && holds[types.ExprString(sel.X)] {
-						batched[sharedHold] = true
-					}
-				}
-			}
-			rs, ok := n.(*ast.RangeStmt)
-			if !ok {
-				return true
-			}
-			x := rs.X
-			if call, ok := x.(*ast.CallExpr); ok && len(call.Args) > 1 {
-				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Batched" || sel.Sel.Name == "BatchedHold") {
-					x = call.Args[1]
-					if chain, ok := x.(*ast.SelectorExpr); ok {
-						batched[chain.Sel.Name] = true
-					}
-				}
-			}
-			if chain, ok := x.(*ast.SelectorExpr); ok && (chain.Sel.Name == "before" || chain.Sel.Name == "after") {
-				found++
-			}
-			return true
-		})
 	}
-	if found != 2 {
-		t.Fatalf("gateway.go: found %d loops over g.before and g.after in run, want 2: the test no longer knows the runner", found)
+	if body == nil {
+		t.Fatalf("gateway.go: no method %s", fn)
 	}
-	return batched
+	var gilLocks, plain, batched int
+	holds, holdLocked := map[string]bool{}, false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if call, ok := n.Rhs[0].(*ast.CallExpr); ok && len(n.Lhs) == 1 && selName(call.Fun) == "NewHold" {
+				holds[types.ExprString(n.Lhs[0])] = true
+			}
+		case *ast.CallExpr:
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Lock" {
+				switch x := types.ExprString(sel.X); {
+				case x == "g.gil":
+					gilLocks++
+				case holds[x]:
+					holdLocked = true
+				}
+			}
+		case *ast.RangeStmt:
+			x := n.X
+			if call, ok := x.(*ast.CallExpr); ok && len(call.Args) > 1 && (selName(call.Fun) == "Batched" || selName(call.Fun) == "BatchedHold") {
+				x = call.Args[1]
+				if isChain(x) {
+					batched++
+				}
+			} else if isChain(x) {
+				plain++
+			}
+		}
+		return true
+	})
+	switch {
+	case plain == 2 && batched == 0 && !holdLocked && gilLocks == 5: // 2 conversions, the handler, 2 loops
+		return asWritten
+	case plain == 0 && batched == 2 && !holdLocked && gilLocks == 3:
+		return eachChain
+	case plain == 0 && batched == 2 && holdLocked && gilLocks == 2:
+		return holdChains
+	case plain == 0 && batched == 2 && holdLocked && gilLocks == 0:
+		return holdAll
+	}
+	t.Fatalf("gateway.go: %s has %d loops over the chains, %d over Batched, %d g.gil.Lock() calls, a hold locked: %v: a form the test does not know",
+		fn, plain, batched, gilLocks, holdLocked)
+	return ""
+}
+
+// selName returns the selected name of x.Sel, or "".
+func selName(x ast.Expr) string {
+	if sel, ok := x.(*ast.SelectorExpr); ok {
+		return sel.Sel.Name
+	}
+	return ""
+}
+
+// isChain reports whether x is g.before or g.after.
+func isChain(x ast.Expr) bool {
+	s := types.ExprString(x)
+	return s == "g.before" || s == "g.after"
 }
 
 func TestExampleMiddlewares(t *testing.T) {

@@ -16,7 +16,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
 	engine := flag.String("engine", "python", "middleware engine: python or lua")
 	file := flag.String("middlewares", "", "middleware file (default middlewares.py or middlewares.lua)")
-	batched := flag.Bool("batched", false, "python: use the hand-written batched runner instead of run")
+	batched := flag.Bool("batched", false, "use the hand-batched serveBatched instead of serve")
 	flag.Parse()
 
 	mux := http.NewServeMux()
@@ -40,6 +40,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
+		g.Batched = *batched
 		mux.Handle("/", g)
 		mux.Handle("/debug/gil", statsHandler(func() any { return g.Stats() }, g.ResetStats))
 	default:

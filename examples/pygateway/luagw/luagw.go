@@ -45,7 +45,7 @@ type Gateway struct {
 	after   []After
 	handler Handler
 
-	// Batched selects runBatched instead of run.
+	// Batched selects serveBatched instead of serve.
 	Batched bool
 
 	requests atomic.Int64
@@ -150,76 +150,90 @@ func (g *Gateway) luaAfter(fn *lua.LFunction, i int) After {
 	}
 }
 
-// run is the runner as written before chainlint: the state's mutex is taken
-// once per middleware.
-func (g *Gateway) run(req *Request) (*Response, error) {
+// written is a response converted back to Go.
+type written struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// serve converts the request to a table, runs the before-middlewares until
+// one answers (else the handler), then every after-middleware, and converts
+// the response back; the first Lua error ends the run. This is the runner as
+// written before chainlint: the state's mutex is taken once per step.
+func (g *Gateway) serve(r *http.Request, body []byte) (written, error) {
+	g.mu.Lock()
+	req := &Request{g.newRequest(r, body)}
+	g.mu.Unlock()
+
 	var resp *Response
+	var err error
 	for _, m := range g.before {
 		g.mu.Lock()
-		r, err := m(req)
+		resp, err = m(req)
 		g.mu.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		if r != nil {
-			resp = r
-			break
+		if err != nil || resp != nil {
+			break // a Lua error, or a response that ends the before-chain
 		}
 	}
-	if resp == nil {
+	if resp == nil && err == nil {
 		g.mu.Lock()
-		r, err := g.handler(req)
+		resp, err = g.handler(req)
 		g.mu.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		resp = r
 	}
 	for _, m := range g.after {
-		g.mu.Lock()
-		r, err := m(req, resp)
-		g.mu.Unlock()
 		if err != nil {
-			return nil, err
-		}
-		resp = r
-	}
-	return resp, nil
-}
-
-// runBatched is run as chainlint -fix rewrites it.
-func (g *Gateway) runBatched(req *Request) (*Response, error) {
-	var resp *Response
-	for _, m := range chainruntime.Batched(&g.mu, g.before, nil) {
-		r, err := m(req)
-		if err != nil {
-			return nil, err
-		}
-		if r != nil {
-			resp = r
 			break
 		}
-	}
-	if resp == nil {
 		g.mu.Lock()
-		r, err := g.handler(req)
+		resp, err = m(req, resp)
 		g.mu.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		resp = r
 	}
-	for _, m := range chainruntime.Batched(&g.mu, g.after, nil) {
-		r, err := m(req, resp)
-		if err != nil {
-			return nil, err
-		}
-		resp = r
+
+	out := written{status: http.StatusOK, header: http.Header{}}
+	g.mu.Lock()
+	if err == nil {
+		out.status, out.body, err = convert(resp.t, out.header)
 	}
-	return resp, nil
+	g.mu.Unlock()
+	return out, err
 }
 
-// ServeHTTP converts the request, runs the chain and writes the response. A
+// serveBatched is serve as chainlint -fix rewrites it: one acquisition of
+// the mutex per request.
+func (g *Gateway) serveBatched(r *http.Request, body []byte) (written, error) {
+	hold := chainruntime.NewHold(&g.mu)
+	defer hold.Unlock()
+	hold.Lock()
+	req := &Request{g.newRequest(r, body)}
+
+	var resp *Response
+	var err error
+	for _, m := range chainruntime.BatchedHold(&hold, g.before, nil) {
+		resp, err = m(req)
+		if err != nil || resp != nil {
+			break // a Lua error, or a response that ends the before-chain
+		}
+	}
+	if resp == nil && err == nil {
+		resp, err = g.handler(req)
+	}
+	for _, m := range chainruntime.BatchedHold(&hold, g.after, nil) {
+		if err != nil {
+			break
+		}
+		resp, err = m(req, resp)
+	}
+
+	out := written{status: http.StatusOK, header: http.Header{}}
+	if err == nil {
+		out.status, out.body, err = convert(resp.t, out.header)
+	}
+	hold.Unlock()
+	return out, err
+}
+
+// ServeHTTP reads the body, serves the request and writes the response. A
 // Lua error is a 500 whose body is the Lua message.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
@@ -227,38 +241,23 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
 		return
 	}
-	g.mu.Lock()
-	req := &Request{g.newRequest(r, body)}
-	g.mu.Unlock()
-
-	run := g.run
+	serve := g.serve
 	if g.Batched {
-		run = g.runBatched
+		serve = g.serveBatched
 	}
-	resp, err := run(req)
-
-	var (
-		status = http.StatusOK
-		header = http.Header{}
-		out    []byte
-	)
-	g.mu.Lock()
-	if err == nil {
-		status, out, err = convert(resp.t, header)
-	}
-	g.mu.Unlock()
+	out, err := serve(r, body)
 	g.requests.Add(1)
 
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	for k, vs := range header {
+	for k, vs := range out.header {
 		w.Header()[k] = vs
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
-	w.WriteHeader(status)
-	w.Write(out)
+	w.Header().Set("Content-Length", strconv.Itoa(len(out.body)))
+	w.WriteHeader(out.status)
+	w.Write(out.body)
 }
 
 // newRequest converts r to the table {method, path, query, headers = {lower
