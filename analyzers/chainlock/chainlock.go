@@ -320,18 +320,13 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 	if err != nil {
 		return analysis.SuggestedFix{}, err
 	}
-	rt := f.AddImport(fixes.RuntimePath, fixes.RuntimeName, l.Stmt.Pos())
-	lockArg := strings.ReplaceAll(p.lockArg, runtimeName, rt)
-	var call dst.Expr
-	msg := "Range over " + rt + "." + p.fun + " and drop the per-middleware lock calls"
-	if hp, why := c.planHold(l, p); why == "" {
-		call, err = emitHold(f, rt, lockArg, p, hp)
-		msg = "Hold the lock with " + rt + ".NewHold, range over " + rt + ".BatchedHold and drop the per-middleware lock calls"
-	} else {
-		call, err = fixes.Expr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, p.chain, p.pred))
-	}
+	call, rt, hold, err := c.batchedCall(f, l, p)
 	if err != nil {
 		return analysis.SuggestedFix{}, err
+	}
+	msg := "Range over " + rt + "." + p.fun + " and drop the per-middleware lock calls"
+	if hold {
+		msg = "Hold the lock with " + rt + ".NewHold, range over " + rt + ".BatchedHold and drop the per-middleware lock calls"
 	}
 	if err := c.rewriteLoop(f, l, p, call); err != nil {
 		return analysis.SuggestedFix{}, err
@@ -341,6 +336,21 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 		return analysis.SuggestedFix{}, err
 	}
 	return analysis.SuggestedFix{Message: msg, TextEdits: edits}, nil
+}
+
+// batchedCall returns the runtime iterator call that l ranges over after
+// the fix, in the fast form (after writing the Hold's statements before
+// the loop; hold is true) where planHold allows, else Batched, with the
+// runtime's import name in f.
+func (c *checker) batchedCall(f *fixes.File, l *chains.Loop, p *plan) (call dst.Expr, rt string, hold bool, err error) {
+	rt = f.AddImport(fixes.RuntimePath, fixes.RuntimeName, l.Stmt.Pos())
+	lockArg := strings.ReplaceAll(p.lockArg, runtimeName, rt)
+	if hp, why := c.planHold(l, p); why == "" {
+		call, err = emitHold(f, rt, lockArg, p, hp)
+		return call, rt, true, err
+	}
+	call, err = fixes.Expr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, p.chain, p.pred))
+	return call, rt, false, err
 }
 
 // rewriteLoop rewrites l in f as p plans, ranging over call.

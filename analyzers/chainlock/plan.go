@@ -121,27 +121,37 @@ func (c *checker) planLock(sec *section, mixed bool, p *plan) string {
 		}
 		p.fun, p.lockArg = "BatchedFunc", c.text(lock.Lock)
 	default:
-		arg := c.text(lock.Lock)
-		t := info.TypeOf(lock.Lock)
-		if t == nil {
-			return "the lock's type is unknown"
-		}
-		_, isPtr := t.Underlying().(*types.Pointer)
-		_, isIface := t.Underlying().(*types.Interface)
-		needAddr := !isPtr && !isIface
-		if needAddr && lock.Kind == chains.Locker {
-			if sel := types.NewMethodSet(t).Lookup(lock.Callee.Pkg(), "Lock"); sel != nil {
-				needAddr = false
-			}
-		}
-		if lock.Kind == chains.RMutex {
-			arg += ".RLocker()"
-		} else if needAddr {
-			arg = "&" + arg
+		arg, why := c.lockArg(lock, c.text(lock.Lock))
+		if why != "" {
+			return why
 		}
 		p.lockArg = arg
 	}
 	return ""
+}
+
+// lockArg returns the runtime's lock argument for a Mutex, RWMutex (read
+// side) or Locker lock that code spells as text: its address, its
+// RLocker(), or itself when it is a pointer or interface already.
+func (c *checker) lockArg(lock chains.LockOp, text string) (string, string) {
+	t := c.pass.TypesInfo.TypeOf(lock.Lock)
+	if t == nil {
+		return "", "the lock's type is unknown"
+	}
+	_, isPtr := t.Underlying().(*types.Pointer)
+	_, isIface := t.Underlying().(*types.Interface)
+	needAddr := !isPtr && !isIface
+	if needAddr && lock.Kind == chains.Locker {
+		if sel := types.NewMethodSet(t).Lookup(lock.Callee.Pkg(), "Lock"); sel != nil {
+			needAddr = false
+		}
+	}
+	if lock.Kind == chains.RMutex {
+		return text + ".RLocker()", ""
+	} else if needAddr {
+		return "&" + text, ""
+	}
+	return text, ""
 }
 
 // planDeletes collects the lock statements to delete: exactly one
