@@ -41,12 +41,12 @@ func (c *checker) builtChains(l *chains.Loop) {
 		if sec == nil || !c.m.Invariant(l, sec.acq) {
 			continue
 		}
-		runners := c.runningLoops(l, chain)
-		if len(runners) == 0 {
-			continue
+		b := &built{loop: l, ec: ec, lit: ec.Closure, as: as, chain: chain,
+			obj: origin(c.chainObj(chain)), lock: sec.acq, runners: c.runningLoops(l, chain)}
+		c.exportBuilt(b)
+		if len(b.runners) > 0 {
+			c.reportBuilt(b)
 		}
-		c.reportBuilt(&built{loop: l, ec: ec, lit: ec.Closure, as: as, chain: chain,
-			obj: origin(c.chainObj(chain)), lock: sec.acq, runners: runners})
 		return
 	}
 }

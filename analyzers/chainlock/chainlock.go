@@ -26,6 +26,9 @@ var Analyzer = &analysis.Analyzer{
 	URL:      "https://github.com/chainlint/chainlint#chainlock",
 	Run:      run,
 	Requires: []*analysis.Analyzer{chains.Analyzer, inspect.Analyzer, fixes.Analyzer},
+	// BuiltChain marks exported chains built from locking closures, for
+	// the packages that run them.
+	FactTypes: []analysis.Fact{(*BuiltChain)(nil)},
 }
 
 // section is the per-iteration critical section around one element call.
@@ -72,6 +75,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.check(l)
 		c.calleeLocks(l)
 		c.builtChains(l)
+		c.importedBuilt(l)
 	}
 	c.reportFound()
 	c.r.Finish()

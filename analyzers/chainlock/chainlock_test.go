@@ -47,3 +47,10 @@ func TestConfiguredPairs(t *testing.T) {
 	defer chains.Analyzer.Flags.Set(name, old)
 	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "pairs")
 }
+
+// TestBuiltAcross checks chains built at load time in one package (the
+// BuiltChain facts of its exported chains) and run in another, which gets
+// the finding without a fix.
+func TestBuiltAcross(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "builtlib", "builtuse")
+}
