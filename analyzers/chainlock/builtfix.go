@@ -3,9 +3,12 @@ package chainlock
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"go/version"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -55,7 +58,7 @@ type built struct {
 
 // builtFix returns the fix of b, or why there is none.
 func (c *checker) builtFix(b *built) (analysis.SuggestedFix, bool, string) {
-	for _, check := range []func(*built) string{c.wrapperWhy, c.chainUsesWhy, c.runnersWhy} {
+	for _, check := range []func(*built) string{c.wrapperWhy, c.chainUsesWhy, c.testsWhy, c.runnersWhy} {
 		if why := check(b); why != "" {
 			return analysis.SuggestedFix{}, false, why
 		}
@@ -348,7 +351,7 @@ func (c *checker) runnerReads(r *chains.Loop, ref ast.Expr, stack []ast.Node) bo
 // empty (var chain []M, chain := []M{}, make([]M, 0, n), nil).
 func (c *checker) declaredEmpty(b *built, v *types.Var) bool {
 	var ok bool
-	ast.Inspect(b.loop.Func, func(n ast.Node) bool {
+	ast.Inspect(b.loop.File, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.ValueSpec:
 			for i, id := range n.Names {
@@ -416,11 +419,61 @@ func (c *checker) unkeyedField(lit *ast.CompositeLit, obj types.Object) bool {
 	return false
 }
 
+// testsWhy says why the tests of the package may use the chain where
+// this analysis cannot see them: the package is analysed without its test
+// files (go vet and the drivers analyse it once more with them), and a
+// test file of its directory names the chain. The analysis with the test
+// files then decides.
+func (c *checker) testsWhy(b *built) string {
+	tf := c.pass.Fset.File(b.loop.File.FileStart)
+	if tf == nil {
+		return ""
+	}
+	for _, f := range c.pass.Files {
+		if ft := c.pass.Fset.File(f.FileStart); ft != nil && strings.HasSuffix(ft.Name(), "_test.go") {
+			return "" // the test files are part of this analysis
+		}
+	}
+	dir := filepath.Dir(tf.Name())
+	names, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
+	for _, name := range names {
+		src, err := os.ReadFile(name)
+		if err == nil && testNames(src, c.pass.Pkg.Name(), b.obj.Name()) {
+			return "the test file " + filepath.Base(name) + " may use " + c.text(b.chain) + ", which the analysis of the package without its tests cannot see (the analysis with them offers the fix)"
+		}
+	}
+	return ""
+}
+
+// testNames reports whether src, a test file, belongs to package pkg (not
+// its external test package, which cannot name unexported identifiers)
+// and holds the identifier name.
+func testNames(src []byte, pkg, name string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+	if err != nil {
+		return true // cannot tell: assume it does
+	}
+	if f.Name.Name != pkg {
+		return false
+	}
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == name {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
 // runnersWhy plans the rewrite of every loop that runs the chain, or says
 // why one cannot be rewritten.
 func (c *checker) runnersWhy(b *built) string {
 	for _, r := range b.runners {
 		what := fmt.Sprintf("the loop that runs %s at line %s", r.ChainName, c.line(r.Stmt.Pos()))
+		if c.r.Generated(r.Stmt.Pos()) {
+			return what + " is in a generated file"
+		}
 		lockText, why := c.lockAt(b, r)
 		if why == "" {
 			why = c.runnerCallsWhy(r)

@@ -54,3 +54,9 @@ func TestConfiguredPairs(t *testing.T) {
 func TestBuiltAcross(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "builtlib", "builtuse")
 }
+
+// TestBuiltTests checks a chain built at load time that a test file of the
+// package runs too: only the analysis that sees the tests offers the fix.
+func TestBuiltTests(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "builttest")
+}
