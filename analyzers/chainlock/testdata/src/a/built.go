@@ -144,3 +144,39 @@ func (q *LdPipeline[U]) Run(v U) U {
 	}
 	return v
 }
+
+// A generic function: the lock is a parameter, in scope where the same
+// function runs the chain; the runner is an integer range over its length.
+func LdCompose[T any](fns []func(T) T, mu *sync.Mutex, v T) T {
+	chain := make([]func(T) T, 0, len(fns))
+	for _, fn := range fns {
+		chain = append(chain, func(x T) T {
+			mu.Lock() // want `lock mu is acquired once per middleware of fns: each closure appended to chain .*with chainruntime.BatchedHold where chain runs`
+			defer mu.Unlock()
+			return fn(x)
+		})
+	}
+	for i := range len(chain) {
+		v = chain[i](v)
+	}
+	return v
+}
+
+// Built through a local pointer, locked through a Locker field, run by a
+// method in another file (builtrun.go), which gets the runtime's import.
+type LdEngine struct {
+	lk    sync.Locker
+	steps []func(*Request)
+}
+
+func NewLdEngine(lk sync.Locker, steps []func(*Request)) *LdEngine {
+	e := &LdEngine{lk: lk}
+	for _, st := range steps {
+		e.steps = append(e.steps, func(r *Request) {
+			e.lk.Lock() // want `lock e.lk is acquired once per middleware of steps: each closure appended to e.steps .*with chainruntime.BatchedHold where e.steps runs`
+			st(r)
+			e.lk.Unlock()
+		})
+	}
+	return e
+}
