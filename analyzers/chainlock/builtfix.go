@@ -207,8 +207,8 @@ func (c *checker) returnsResults(lit *ast.FuncLit, as *ast.AssignStmt, ret *ast.
 		if id == nil {
 			return false
 		}
-		v := info.ObjectOf(id)
-		if v == nil || seen[v] || !within(v.Pos(), lit) || !isVar(info, ast.Unparen(ret.Results[i]), v.(*types.Var)) {
+		v, _ := info.ObjectOf(id).(*types.Var)
+		if v == nil || seen[v] || !within(v.Pos(), lit) || !isVar(info, ast.Unparen(ret.Results[i]), v) {
 			return false
 		}
 		seen[v] = true
@@ -226,7 +226,7 @@ func (c *checker) chainUsesWhy(b *built) string {
 	if b.obj.Exported() {
 		return name + " is exported, so another package may run it or add to it"
 	}
-	if v, ok := b.obj.(*types.Var); ok && !v.IsField() && v.Parent() != c.pass.Pkg.Scope() && !c.declaredEmpty(b, v) {
+	if v, ok := b.obj.(*types.Var); ok && !v.IsField() && !c.declaredEmpty(v) {
 		return name + " is declared at line " + c.line(v.Pos()) + " with a value, or is a parameter, whose elements the fix cannot see"
 	}
 	var why string
@@ -263,15 +263,21 @@ func origin(o types.Object) types.Object {
 func (c *checker) chainUse(b *built, n *ast.Ident, stack []ast.Node) string {
 	var ref ast.Expr = n
 	stack = stack[:len(stack)-1]
+	if len(stack) == 0 {
+		return ""
+	}
 	if sel, ok := stack[len(stack)-1].(*ast.SelectorExpr); ok && sel.Sel == n {
 		ref, stack = sel, stack[:len(stack)-1]
 	}
-	for len(stack) > 0 {
+	for len(stack) > 1 {
 		if p, ok := stack[len(stack)-1].(*ast.ParenExpr); ok {
 			ref, stack = p, stack[:len(stack)-1]
 			continue
 		}
 		break
+	}
+	if len(stack) == 0 {
+		return ""
 	}
 	call := b.as.Rhs[0].(*ast.CallExpr)
 	if ref == b.as.Lhs[0] || ref == call.Args[0] {
@@ -326,7 +332,7 @@ func (c *checker) runnerReads(r *chains.Loop, ref ast.Expr, stack []ast.Node) bo
 	if ref == ast.Unparen(r.Chain) || ref == r.Chain {
 		return true
 	}
-	if !within(ref.Pos(), r.Stmt) {
+	if !within(ref.Pos(), r.Stmt) || len(stack) == 0 {
 		return false
 	}
 	ix, ok := stack[len(stack)-1].(*ast.IndexExpr)
@@ -347,11 +353,15 @@ func (c *checker) runnerReads(r *chains.Loop, ref ast.Expr, stack []ast.Node) bo
 	return false
 }
 
-// declaredEmpty reports whether the local chain variable v is declared
-// empty (var chain []M, chain := []M{}, make([]M, 0, n), nil).
-func (c *checker) declaredEmpty(b *built, v *types.Var) bool {
+// declaredEmpty reports whether the chain variable v is declared empty
+// (var chain []M, chain := []M{}, make([]M, 0, n), nil).
+func (c *checker) declaredEmpty(v *types.Var) bool {
+	file := chains.FileOf(c.pass, v.Pos())
+	if file == nil {
+		return false
+	}
 	var ok bool
-	ast.Inspect(b.loop.File, func(n ast.Node) bool {
+	ast.Inspect(file, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.ValueSpec:
 			for i, id := range n.Names {
