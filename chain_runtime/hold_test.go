@@ -313,3 +313,50 @@ func TestBatchedHoldInlined(t *testing.T) {
 		r = m.fn(r)
 	}
 }
+
+// TestHoldServesOuterLoop is the form chainlock's fix writes for a chain
+// loop inside another loop: one Hold, declared and its Unlock deferred
+// before the outer loop, serves every run of the inner one. Each run
+// leaves the lock released (so the code of the outer loop runs unlocked,
+// as before the fix), however it ends, and a panic in a later round is
+// released by the one deferred Unlock.
+func TestHoldServesOuterLoop(t *testing.T) {
+	chain := parseChain("ssbs")
+	c := &countingLocker{t: t}
+	rounds := 0
+	func() {
+		defer func() {
+			if r := recover(); r != "stop" {
+				t.Errorf("recovered %v, want the loop body's panic", r)
+			}
+		}()
+		h := chainruntime.NewHold(c)
+		defer h.Unlock()
+	outer:
+		for round := range 4 {
+			rounds++
+			for i, e := range chainruntime.BatchedHold(&h, chain, elemBlocking) {
+				if c.held == e.blocking {
+					t.Errorf("round %d, %s: lock held=%v", round, e.name, c.held)
+				}
+				if round == 1 && i == 1 {
+					break
+				}
+				if round == 2 && i == 0 {
+					continue outer
+				}
+				if round == 3 && i == 3 {
+					panic("stop")
+				}
+			}
+			if h.Held() || c.held {
+				t.Errorf("after round %d: hold held=%v, lock held=%v, want both false", round, h.Held(), c.held)
+			}
+		}
+	}()
+	c.assertReleased(t)
+	// round 0: s s | b | s = 2; round 1: s s, break = 1; round 2: s, continue = 1; round 3: s s | b | s, panic = 2.
+	if rounds != 4 || c.locks != 6 {
+		t.Errorf("%d rounds, %d acquisitions; want 4, 6", rounds, c.locks)
+	}
+}

@@ -484,7 +484,7 @@ func (c *checker) runnersWhy(b *built) string {
 		if c.r.Generated(r.Stmt.Pos()) {
 			return what + " is in a generated file"
 		}
-		lockText, why := c.lockAt(b, r)
+		lockText, names, why := c.lockAt(b, r)
 		if why == "" {
 			why = c.runnerCallsWhy(r)
 		}
@@ -493,7 +493,7 @@ func (c *checker) runnersWhy(b *built) string {
 		}
 		var p *plan
 		if why == "" {
-			p, why = c.planRunner(b, r, lockText)
+			p, why = c.planRunner(b, r, lockText, names)
 		}
 		if why != "" {
 			return what + ": " + why
@@ -554,13 +554,13 @@ func (c *checker) takesLockWhy(b *built, r *chains.Loop, lockText string) string
 // with the lock in its body: the loop's shape, the file's Go version, and
 // the code that would newly run under the lock (its whole body but the
 // middleware calls).
-func (c *checker) planRunner(b *built, r *chains.Loop, lockText string) (*plan, string) {
+func (c *checker) planRunner(b *built, r *chains.Loop, lockText string, names ast.Expr) (*plan, string) {
 	p := &plan{fun: "Batched", pred: "nil"}
 	arg, why := c.lockArg(b.lock, lockText)
 	if why != "" {
 		return nil, why
 	}
-	p.lockArg = arg
+	p.lockArg, p.lockExpr = arg, names
 	if why := c.shapeFix(r); why != "" {
 		return nil, why
 	}
@@ -591,14 +591,16 @@ func (c *checker) planRunner(b *built, r *chains.Loop, lockText string) (*plan, 
 // package-level variable, or a local of the function that also runs the
 // chain), the same package's variable under its import name, or the same
 // field path of the value whose chain r runs, when the closures take the
-// lock of the value whose chain they are appended to.
-func (c *checker) lockAt(b *built, r *chains.Loop) (string, string) {
+// lock of the value whose chain they are appended to. names is an
+// expression of the package naming the variables the text names (for
+// planHold, which checks that they mean the same before the loop).
+func (c *checker) lockAt(b *built, r *chains.Loop) (text string, names ast.Expr, why string) {
 	info := c.pass.TypesInfo
 	lockExpr := ast.Unparen(b.lock.Lock)
 	root, path, ok := c.fieldPath(lockExpr)
 	cannot := "it cannot name the lock " + b.lock.Name + ", which is neither a package-level variable nor a field of the value whose chain it runs"
 	if !ok {
-		return "", cannot
+		return "", nil, cannot
 	}
 	scope := innermostScope(info, r.File, r.Stmt.Pos())
 	var at types.Object
@@ -608,18 +610,18 @@ func (c *checker) lockAt(b *built, r *chains.Loop) (string, string) {
 	switch o := info.Uses[root].(type) {
 	case *types.PkgName:
 		if pn, ok := at.(*types.PkgName); ok && pn.Imported() == o.Imported() {
-			return root.Name + path, ""
+			return root.Name + path, lockExpr, ""
 		}
-		return "", "its file does not import " + o.Imported().Path() + " as " + root.Name + ", which the lock " + b.lock.Name + " is named by"
+		return "", nil, "its file does not import " + o.Imported().Path() + " as " + root.Name + ", which the lock " + b.lock.Name + " is named by"
 	case *types.Var:
 		if at == o {
-			return root.Name + path, ""
+			return root.Name + path, lockExpr, ""
 		}
-		if y := c.sameOwner(b, r, o); y != "" && path != "" {
-			return y + path, ""
+		if y := c.sameOwner(b, r, o); y != nil && path != "" {
+			return y.Name + path, y, ""
 		}
 	}
-	return "", cannot
+	return "", nil, cannot
 }
 
 // fieldPath splits e into a root identifier and the field selections
@@ -643,26 +645,28 @@ func (c *checker) fieldPath(e ast.Expr) (*ast.Ident, string, bool) {
 	return nil, "", false
 }
 
-// sameOwner returns the variable through which the runner r reaches the
-// value whose chain it runs, when the construction appends to a field of
-// x, the lock's root, and r ranges over the same field of a variable of
+// sameOwner returns the identifier through which the runner r reaches
+// the value whose chain it runs, when the construction appends to a field
+// of x, the lock's root, and r ranges over the same field of a variable of
 // the same pointer type; x must keep its value in the constructing
-// function, as the closures read it when they run. It returns "" when not.
-func (c *checker) sameOwner(b *built, r *chains.Loop, x *types.Var) string {
+// function, as the closures read it when they run. It returns nil when
+// not.
+func (c *checker) sameOwner(b *built, r *chains.Loop, x *types.Var) *ast.Ident {
 	info := c.pass.TypesInfo
 	own, ok := ast.Unparen(b.chain).(*ast.SelectorExpr)
 	if !ok || !isVar(info, ast.Unparen(own.X), x) || c.assignedIn(b.loop.File)[x] {
-		return ""
+		return nil
 	}
 	run, ok := ast.Unparen(r.Chain).(*ast.SelectorExpr)
 	if !ok {
-		return ""
+		return nil
 	}
-	y, _ := info.Uses[ident(run.X)].(*types.Var)
+	id := ident(run.X)
+	y, _ := info.Uses[id].(*types.Var)
 	if y == nil || !samePointerType(x.Type(), y.Type()) || c.assignedIn(r.Body)[y] {
-		return ""
+		return nil
 	}
-	return y.Name()
+	return id
 }
 
 // samePointerType reports whether s and t are pointers to the same named

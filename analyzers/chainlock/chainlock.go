@@ -248,35 +248,41 @@ func (c *checker) report(l *chains.Loop, sec *section, mixed bool) {
 	if lock.Kind == chains.Helper {
 		verb = "is taken"
 	}
-	batcher := "chainruntime.Batched"
-	if lock.Kind == chains.Helper {
-		batcher = "chainruntime.BatchedFunc"
-	}
-	var msg string
-	if mixed {
-		msg = fmt.Sprintf("%s %s once per synchronous middleware of %s (a mixed chain: the lock is taken on some iterations only); "+
-			"batch consecutive synchronous middlewares under one acquisition with %s and a blocking predicate",
-			what, verb, l.ChainName, batcher)
-	} else {
-		msg = fmt.Sprintf("%s %s once per middleware of %s (N acquisitions for an N-middleware chain); "+
-			"batch consecutive synchronous middlewares under one acquisition with %s",
-			what, verb, l.ChainName, batcher)
-	}
 	d := analysis.Diagnostic{Pos: lock.Call.Pos(), End: lock.Call.End(), Category: "chainlock"}
 	if sec.list != nil {
 		rel := sec.list[sec.ri]
 		d.Related = []analysis.RelatedInformation{{Pos: rel.Pos(), End: rel.End(), Message: lock.Name + " released here"}}
 	}
+	// The message names the form the fix writes: BatchedHold where the
+	// function can defer the hold's release, else Batched (BatchedFunc
+	// for a with-lock helper).
+	batcher := "Batched"
+	if lock.Kind == chains.Helper {
+		batcher = "BatchedFunc"
+	}
+	var note string
 	p, why := c.plan(l, sec, mixed)
 	if why == "" {
-		fix, err := c.fix(l, sec, p)
+		fix, form, err := c.fix(l, sec, p)
 		if err != nil {
 			why = "the rewrite failed: " + err.Error()
 		} else {
 			d.SuggestedFixes = []analysis.SuggestedFix{fix}
-			msg += fixes.RequirementNote(c.pass, l.File)
+			batcher = form
+			note = fixes.RequirementNote(c.pass, l.File)
 		}
 	}
+	var msg string
+	if mixed {
+		msg = fmt.Sprintf("%s %s once per synchronous middleware of %s (a mixed chain: the lock is taken on some iterations only); "+
+			"batch consecutive synchronous middlewares under one acquisition with chainruntime.%s and a blocking predicate",
+			what, verb, l.ChainName, batcher)
+	} else {
+		msg = fmt.Sprintf("%s %s once per middleware of %s (N acquisitions for an N-middleware chain); "+
+			"batch consecutive synchronous middlewares under one acquisition with chainruntime.%s",
+			what, verb, l.ChainName, batcher)
+	}
+	msg += note
 	if why != "" {
 		msg += "; no fix offered: " + why
 	}
@@ -318,28 +324,31 @@ func (c *checker) text(n ast.Node) string {
 	return buf.String()
 }
 
-// fix builds the suggested fix.
-func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.SuggestedFix, error) {
+// fix builds the suggested fix, and names the runtime iterator it ranges
+// over.
+func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.SuggestedFix, string, error) {
 	f, err := fixes.Decorate(c.pass, l.File, l.Stmt)
 	if err != nil {
-		return analysis.SuggestedFix{}, err
+		return analysis.SuggestedFix{}, "", err
 	}
 	call, rt, hold, err := c.batchedCall(f, l, p)
 	if err != nil {
-		return analysis.SuggestedFix{}, err
+		return analysis.SuggestedFix{}, "", err
 	}
+	form := p.fun
 	msg := "Range over " + rt + "." + p.fun + " and drop the per-middleware lock calls"
 	if hold {
+		form = "BatchedHold"
 		msg = "Hold the lock with " + rt + ".NewHold, range over " + rt + ".BatchedHold and drop the per-middleware lock calls"
 	}
 	if err := c.rewriteLoop(f, l, p, call); err != nil {
-		return analysis.SuggestedFix{}, err
+		return analysis.SuggestedFix{}, "", err
 	}
 	edits, err := f.Edits()
 	if err != nil {
-		return analysis.SuggestedFix{}, err
+		return analysis.SuggestedFix{}, "", err
 	}
-	return analysis.SuggestedFix{Message: msg, TextEdits: edits}, nil
+	return analysis.SuggestedFix{Message: msg, TextEdits: edits}, form, nil
 }
 
 // batchedCall returns the runtime iterator call that l ranges over after

@@ -41,12 +41,18 @@ Fixed (what the suggested fix writes):
 BatchedHold has no defer of its own, so the compiler inlines it and the
 loop body: the loop runs at the speed of a hand-written one under one
 lock, and the deferred Unlock releases the lock if a middleware panics.
-Where one deferred call per run of the loop is wrong, the fix ranges over
-chainruntime.Batched(&s.vmMu, s.before, nil) instead: a loop inside
-another loop or inside a function literal in one (the deferred calls would
-pile up), a loop body with a defer statement (on a panic, its deferred
-calls would run before the hold's Unlock, with the lock held), a loop a
-goto jumps across, and a with-lock helper (BatchedFunc).
+A loop inside another loop gets its hold before the outermost loop of
+its function (a deferred call per round would pile up; one hold serves
+every round, and each run of the chain still releases the lock as it
+ends); a loop a goto jumps across gets it at the top of the function (Go
+rejects a jump over the declaration, and a jump back would defer again).
+Both need the lock expression to mean there what it means at the loop:
+its variables are package-level, or declared before that point and never
+assigned again. Otherwise the fix ranges over
+chainruntime.Batched(&s.vmMu, s.before, nil), as it does for a loop body
+with a defer statement (on a panic, its deferred calls would run before
+the hold's Unlock, with the lock held); a with-lock helper gets
+chainruntime.BatchedFunc. The message names the iterator the fix writes.
 
 The phases of one call under one lock (a before-chain, a handler that
 takes the lock itself, an after-chain, in one statement list of one

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 
 	"github.com/dave/dst"
@@ -42,33 +43,122 @@ func (c *checker) planHold(l *chains.Loop, p *plan) (*holdPlan, string) {
 	if len(path) < 2 || path[0] != l.Stmt {
 		return nil, "the loop is not found in its file"
 	}
-	before := l.Stmt
-	parent := path[1]
-	if ls, ok := parent.(*ast.LabeledStmt); ok && len(path) > 2 {
-		before, parent = ls, path[2]
-	}
-	if chains.StmtList(parent) == nil {
-		return nil, "the loop is not in a statement list"
-	}
-	for _, n := range path[1:] {
-		switch n.(type) {
-		case *ast.ForStmt, *ast.RangeStmt:
-			// Each iteration of the outer loop would defer one more
-			// Unlock, run only when the function returns.
-			return nil, "the loop is inside another loop"
-		}
+	if fnAt := slices.Index(path, l.Func); fnAt > 0 {
+		path = path[:fnAt+1] // the loops and statements of l's own function
 	}
 	if defers(l.Body) {
 		return nil, "the loop body defers a call, which on a panic would run before the hold's deferred Unlock, with the lock held"
 	}
-	if c.gotoAcross(l.Func, before.Pos()) {
-		return nil, "a goto jumps across the loop"
+	before, why := c.holdSite(l, path, p)
+	if why != "" {
+		return nil, why
 	}
 	name := c.holdName(l)
 	if name == "" {
 		return nil, "no free name for the hold"
 	}
 	return &holdPlan{name: name, before: before}, ""
+}
+
+// holdSite returns the statement before which the hold is declared and
+// its Unlock deferred: the loop itself; before the outermost loop holding
+// it, since one deferred Unlock per outer iteration would pile up until
+// the function returns (the hold, released after each run of the inner
+// loop, serves every iteration); or the first statement of the function
+// when a goto jumps across the site (forward over the declaration, which
+// Go rejects, or back, deferring again). The two later sites need the
+// lock argument to mean there what it means at the loop. path runs from
+// the loop up to its function.
+func (c *checker) holdSite(l *chains.Loop, path []ast.Node, p *plan) (ast.Stmt, string) {
+	site := ast.Stmt(l.Stmt)
+	hoisted := false
+	for i, n := range path {
+		switch n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			site, hoisted = n.(ast.Stmt), i > 0
+			if ls, ok := path[min(i+1, len(path)-1)].(*ast.LabeledStmt); ok {
+				site = ls
+			}
+		}
+	}
+	if parent := enclosing(path, site); chains.StmtList(parent) == nil {
+		return nil, "the loop is not in a statement list"
+	}
+	if !c.gotoAcross(l.Func, site.Pos()) {
+		if hoisted && !c.invariantBefore(p.lockExpr, l.Func, site.Pos()) {
+			return nil, "the loop is inside another loop whose iterations may change the lock"
+		}
+		return site, ""
+	}
+	body := chains.FuncBody(l.Func)
+	if body == nil || len(body.List) == 0 {
+		return nil, "a goto jumps across the loop"
+	}
+	if !c.invariantBefore(p.lockExpr, l.Func, body.Lbrace) {
+		return nil, "a goto jumps across the loop, and the lock is not known at the top of the function"
+	}
+	return body.List[0], ""
+}
+
+// enclosing returns the node of path that holds st.
+func enclosing(path []ast.Node, st ast.Stmt) ast.Node {
+	if i := slices.Index(path, ast.Node(st)); i >= 0 && i+1 < len(path) {
+		return path[i+1]
+	}
+	return nil
+}
+
+// invariantBefore reports whether the lock expression e denotes at pos
+// what it denotes where it is: every variable it names (fields aside) is
+// package-level or declared before pos and never assigned again in fn.
+func (c *checker) invariantBefore(e ast.Expr, fn ast.Node, pos token.Pos) bool {
+	if e == nil {
+		return false
+	}
+	info := c.pass.TypesInfo
+	ok := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		id, isIdent := n.(*ast.Ident)
+		if !ok || !isIdent {
+			return ok
+		}
+		v, isVar := info.Uses[id].(*types.Var)
+		if !isVar || v.IsField() || v.Pkg() == nil || v.Parent() == v.Pkg().Scope() {
+			return true
+		}
+		ok = v.Pos() < pos && !c.reassigned(v, fn)
+		return ok
+	})
+	return ok
+}
+
+// reassigned reports whether fn assigns v anywhere but at its declaration.
+func (c *checker) reassigned(v *types.Var, fn ast.Node) bool {
+	info := c.pass.TypesInfo
+	assigns := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && id.Pos() != v.Pos() && (info.Uses[id] == v || info.Defs[id] == v)
+	}
+	found := false
+	ast.Inspect(fn, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			found = found || slices.ContainsFunc(n.Lhs, assigns)
+		case *ast.IncDecStmt:
+			found = found || assigns(n.X)
+		case *ast.RangeStmt:
+			found = found || n.Key != nil && assigns(n.Key) || n.Value != nil && assigns(n.Value)
+		case *ast.UnaryExpr:
+			// &v lets a pointer change v; a lock held by value (a
+			// mutex) is addressed to be locked, which is no change.
+			if n.Op == token.AND && assigns(n.X) {
+				_, isStruct := v.Type().Underlying().(*types.Struct)
+				found = found || !isStruct
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // defers reports whether body holds a defer statement outside function

@@ -105,6 +105,12 @@ func (c *checker) phaseGroups() []*phases {
 	return out
 }
 
+// labels reports whether st is a labeled statement of loop.
+func labels(st ast.Stmt, loop ast.Stmt) bool {
+	ls, ok := st.(*ast.LabeledStmt)
+	return ok && ls.Stmt == loop
+}
+
 // planPhases plans one hold for fs, or returns nil.
 func (c *checker) planPhases(fs []finding) *phases {
 	ph := &phases{fs: fs}
@@ -115,8 +121,8 @@ func (c *checker) planPhases(fs []finding) *phases {
 			return nil
 		}
 		hp, why := c.planHold(f.l, p)
-		if why != "" || hp.before != f.l.Stmt && i > 0 {
-			return nil // a later loop's label would stand between the phases
+		if why != "" || hp.before != f.l.Stmt && (i > 0 || !labels(hp.before, f.l.Stmt)) {
+			return nil // a later loop's label would stand between the phases, or the hold is hoisted
 		}
 		if i == 0 {
 			ph.hold, lockArg = hp, p.lockArg

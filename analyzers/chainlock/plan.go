@@ -21,7 +21,8 @@ const runtimeName = "\x00runtime"
 type plan struct {
 	fun      string // Batched or BatchedFunc
 	lockArg  string
-	pred     string // blocking predicate source, "nil" if none
+	lockExpr ast.Expr // the expression lockArg is made of
+	pred     string   // blocking predicate source, "nil" if none
 	deletes  []del
 	ifStmt   *ast.IfStmt    // mixed: replaced by unlocked
 	unlocked *ast.BlockStmt // mixed: the branch without the lock, when it replaces ifStmt
@@ -108,6 +109,7 @@ func (c *checker) planLock(sec *section, mixed bool, p *plan) string {
 			}
 		}
 		p.lockArg = fmt.Sprintf("%s.Locker(func() { %s }, func() { %s })", runtimeName, c.text(lock.Call), c.text(relCall))
+		p.lockExpr = lock.Call
 	case chains.Helper:
 		if mixed {
 			return "a mixed chain under a with-lock helper is not rewritten; use chainruntime.BatchedFunc with a blocking predicate by hand"
@@ -125,7 +127,7 @@ func (c *checker) planLock(sec *section, mixed bool, p *plan) string {
 		if why != "" {
 			return why
 		}
-		p.lockArg = arg
+		p.lockArg, p.lockExpr = arg, lock.Lock
 	}
 	return ""
 }

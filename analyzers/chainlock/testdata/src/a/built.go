@@ -121,6 +121,19 @@ func (srv *LdServer) Handle(r *Request) (*Request, error) {
 	return r, nil
 }
 
+// Every server's chain, run in a loop over the servers: the lock depends
+// on the outer loop's server, so the inner loop ranges over Batched rather
+// than a hold before the outer loop.
+func LdHandleAll(srvs []*LdServer, r *Request) {
+	for _, srv := range srvs {
+		for _, st := range srv.stages {
+			if _, err := st(r); err != nil {
+				break
+			}
+		}
+	}
+}
+
 // A generic pipeline under a read lock: the runner ranges over the read
 // side's Locker.
 type LdPipeline[T any] struct {

@@ -1,5 +1,7 @@
 package a
 
+import "sync"
+
 // The fast form (a Hold whose Unlock the function defers) and where the
 // fix keeps the Batched form instead.
 
@@ -32,8 +34,9 @@ func (s *Server) TwoLoops(req *Request, ch chan *Request) *Request {
 	return req
 }
 
-// Inside another loop: one deferred Unlock per outer iteration would pile
-// up, so the loop ranges over Batched.
+// Inside another loop: the hold is declared before the outer loop (one
+// deferred Unlock per outer iteration would pile up) and serves every
+// iteration.
 func (s *Server) Nested(reqs []*Request) {
 	for i, req := range reqs {
 		for _, m := range s.before {
@@ -45,7 +48,8 @@ func (s *Server) Nested(reqs []*Request) {
 	}
 }
 
-// In a function literal inside a loop: Batched too.
+// In a function literal inside a loop: the literal is the function that
+// defers, once per call.
 func (s *Server) LiteralInLoop(reqs []*Request) {
 	for i := range reqs {
 		func() {
@@ -70,7 +74,8 @@ func (s *Server) BodyDefers(req *Request, log func(string)) *Request {
 	return req
 }
 
-// A goto jumps back across the loop: Batched.
+// A goto jumps back across the loop: the hold is declared at the top of
+// the function, where no goto crosses it.
 func (s *Server) GotoBack(req *Request) *Request {
 again:
 	for _, m := range s.before {
@@ -110,6 +115,54 @@ func (s *Server) InCase(req *Request, fast bool) *Request {
 			req = m(req)
 			s.vmMu.Unlock()
 		}
+	}
+	return req
+}
+
+// Inside a loop whose iterations change the lock: a hold before the outer
+// loop would lock the first server's mutex for all, so Batched.
+func PerServer(servers []*Server, req *Request) *Request {
+	for _, srv := range servers {
+		for _, m := range srv.before {
+			srv.vmMu.Lock() // want `lock srv.vmMu is acquired once per middleware of srv.before`
+			req = m(req)
+			srv.vmMu.Unlock()
+		}
+	}
+	return req
+}
+
+// The outer loop is labeled and continued from the inner one: the hold
+// goes before the label.
+func (s *Server) Labeled(batches [][]*Request) {
+outer:
+	for _, reqs := range batches {
+		for i, req := range reqs {
+			for _, m := range s.before {
+				s.vmMu.Lock() // want `lock s.vmMu is acquired once per middleware of s.before`
+				req = m(req)
+				s.vmMu.Unlock()
+				if req == nil {
+					continue outer
+				}
+			}
+			reqs[i] = req
+		}
+	}
+}
+
+// A goto jumps back across the loop and the lock is chosen after the top
+// of the function: Batched.
+func (s *Server) GotoPicked(req *Request, pick func() *sync.Mutex) *Request {
+	mu := pick()
+again:
+	for _, m := range s.before {
+		mu.Lock() // want `lock mu is acquired once per middleware of s.before`
+		req = m(req)
+		mu.Unlock()
+	}
+	if req == nil {
+		goto again
 	}
 	return req
 }
