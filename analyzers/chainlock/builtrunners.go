@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
-	"go/version"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
-	"github.com/chainlint/chainlint/fixes"
 )
 
 // The loops that run a built chain: each must call its elements in the
@@ -98,28 +96,12 @@ func (c *checker) planRunner(b *built, r *chains.Loop, lockText string, names as
 		return nil, why
 	}
 	p.lockArg, p.lockExpr = arg, names
-	if why := c.shapeFix(r); why != "" {
+	if why := c.rangeableWhy(r); why != "" {
 		return nil, why
 	}
-	if r.Reverse {
-		return nil, "it runs the chain in reverse and the runtime iterates forward"
-	}
-	if v := c.pass.TypesInfo.FileVersions[r.File]; v != "" && version.Compare(v, "go1.23") < 0 {
-		return nil, fixes.GoLineNote(v, c.pass.Module)
-	}
-	if r.Indexed {
-		if why := c.indexed(r, p); why != "" {
-			return nil, why
-		}
-	}
-	if why := c.blocksOutside(r, &section{}, p); why != "" {
+	if why := c.planRange(r, &section{}, p); why != "" {
 		return nil, why
 	}
-	chain, why := c.chainArg(r)
-	if why != "" {
-		return nil, why
-	}
-	p.chain = chain
 	return p, ""
 }
 

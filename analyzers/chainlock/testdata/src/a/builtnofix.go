@@ -277,7 +277,7 @@ var nfReverse []Middleware
 func NfReverse(mws []Middleware) {
 	for _, mw := range mws {
 		nfReverse = append(nfReverse, func(r *Request) *Request {
-			gil.Lock() // want `no fix offered: the loop that runs nfReverse at line \d+: it runs the chain in reverse`
+			gil.Lock() // want `no fix offered: the loop that runs nfReverse at line \d+: the loop runs the chain in reverse`
 			defer gil.Unlock()
 			return mw(r)
 		})
