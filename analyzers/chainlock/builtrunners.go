@@ -131,7 +131,10 @@ func (c *checker) lockAt(b *built, r *chains.Loop) (text string, names ast.Expr,
 		if pn, ok := at.(*types.PkgName); ok && pn.Imported() == o.Imported() {
 			return root.Name + path, lockExpr, ""
 		}
-		return "", nil, "its file does not import " + o.Imported().Path() + " as " + root.Name + ", which the lock " + b.lock.Name + " is named by"
+		if name := c.importName(r, o.Imported()); name != "" {
+			return name + path, lockExpr, ""
+		}
+		return "", nil, "its file does not import " + o.Imported().Path() + ", whose variable the lock " + b.lock.Name + " is"
 	case *types.Var:
 		if at == o {
 			return root.Name + path, lockExpr, ""
@@ -141,6 +144,23 @@ func (c *checker) lockAt(b *built, r *chains.Loop) (text string, names ast.Expr,
 		}
 	}
 	return "", nil, cannot
+}
+
+// importName returns the name under which r's file imports pkg, if that
+// name means the import where r is; else "".
+func (c *checker) importName(r *chains.Loop, pkg *types.Package) string {
+	info := c.pass.TypesInfo
+	scope := innermostScope(info, r.File, r.Stmt.Pos())
+	for _, spec := range r.File.Imports {
+		pn, ok := info.PkgNameOf(spec), scope != nil
+		if !ok || pn == nil || pn.Imported() != pkg {
+			continue
+		}
+		if _, at := scope.LookupParent(pn.Name(), r.Stmt.Pos()); at == pn {
+			return pn.Name()
+		}
+	}
+	return ""
 }
 
 // fieldPath splits e into a root identifier and the field selections

@@ -50,9 +50,10 @@ func TestConfiguredPairs(t *testing.T) {
 
 // TestBuiltAcross checks chains built at load time in one package (the
 // BuiltChain facts of its exported chains) and run in another, which gets
-// the finding without a fix.
+// the finding without a fix; and chains under another package's lock,
+// run from files that import it under another name or not at all.
 func TestBuiltAcross(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "builtlib", "builtuse")
+	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "builtlib", "builtuse", "builtimp")
 }
 
 // TestBuiltTests checks a chain built at load time that a test file of the
