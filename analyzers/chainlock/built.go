@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/ast/astutil"
 
 	"github.com/chainlint/chainlint/analyzers/chains"
+	"github.com/chainlint/chainlint/fixes"
 )
 
 // builtChains reports chains built at load time whose elements each take
@@ -23,42 +24,76 @@ import (
 //	...
 //	for _, h := range chain { h(r) } // N acquisitions of gil
 //
-// The finding is at the construction site, with the running loop as
-// related information.
+// The finding is at the construction site, with the running loops as
+// related information; its fix (builtfix.go) rewrites the construction
+// and the running loops together.
 func (c *checker) builtChains(l *chains.Loop) {
 	for _, ec := range l.Calls {
 		if ec.Closure == nil {
 			continue
 		}
-		chain := c.appendedTo(l, ec.Closure)
-		if chain == nil {
+		as := c.appendedTo(l, ec.Closure)
+		if as == nil {
 			continue
 		}
+		chain := as.Lhs[0]
 		sec := c.closureSection(l, ec)
 		if sec == nil || !c.m.Invariant(l, sec.acq) {
 			continue
 		}
-		runner := c.runningLoop(l, chain)
-		if runner == nil {
-			continue
+		b := &built{loop: l, ec: ec, lit: ec.Closure, as: as, chain: chain,
+			obj: origin(c.chainObj(chain)), lock: sec.acq, runners: c.runningLoops(l, chain)}
+		c.exportBuilt(b)
+		if len(b.runners) > 0 {
+			c.reportBuilt(b)
 		}
-		lock := sec.acq
-		c.r.Report(analysis.Diagnostic{
-			Pos: lock.Call.Pos(), End: lock.Call.End(), Category: "chainlock",
-			Message: fmt.Sprintf("lock %s is acquired once per middleware of %s: each closure appended to %s takes it around its middleware, "+
-				"and the loop over %s runs them one after another (N acquisitions for an N-middleware chain); "+
-				"no fix offered: the lock would move out of the closures into the loop that runs them, which is safe only if nothing else runs %s",
-				lock.Name, l.ChainName, c.text(chain), runner.ChainName, c.text(chain)),
-			Related: []analysis.RelatedInformation{{Pos: runner.Stmt.Pos(), End: runner.Stmt.End(),
-				Message: "the chain " + runner.ChainName + " runs here"}},
-		})
 		return
 	}
 }
 
-// appendedTo returns x when lit is appended to it in l's body
-// (x = append(x, lit)), else nil.
-func (c *checker) appendedTo(l *chains.Loop, lit *ast.FuncLit) ast.Expr {
+// reportBuilt reports the chain b at its construction, with its fix or
+// why there is none.
+func (c *checker) reportBuilt(b *built) {
+	lock, runner := b.lock, b.runners[0]
+	d := analysis.Diagnostic{
+		Pos: lock.Call.Pos(), End: lock.Call.End(), Category: "chainlock",
+		Message: fmt.Sprintf("%s %s is acquired once per middleware of %s: each closure appended to %s takes it around its middleware, "+
+			"and the loop over %s runs them one after another (N acquisitions for an N-middleware chain)",
+			lockNoun(lock.Kind), lock.Name, b.loop.ChainName, c.text(b.chain), runner.ChainName),
+	}
+	for _, r := range b.runners {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: r.Stmt.Pos(), End: r.Stmt.End(),
+			Message: "the chain " + r.ChainName + " runs here"})
+	}
+	fix, hold, why := c.builtFix(b)
+	if why != "" {
+		d.Message += "; no fix offered: " + why
+	} else {
+		iter := "chainruntime.Batched"
+		if hold {
+			iter = "chainruntime.BatchedHold"
+		}
+		d.Message += "; append the middlewares themselves and batch consecutive synchronous middlewares under one acquisition with " +
+			iter + " where " + c.text(b.chain) + " runs" + fixes.RequirementNote(c.pass, runner.File)
+		d.SuggestedFixes = []analysis.SuggestedFix{fix}
+	}
+	c.r.Report(d)
+}
+
+// lockNoun names what kind of lock a closure takes.
+func lockNoun(k chains.LockKind) string {
+	switch k {
+	case chains.RMutex:
+		return "read lock"
+	case chains.Semaphore:
+		return "semaphore"
+	}
+	return "lock"
+}
+
+// appendedTo returns the statement x = append(x, ..., lit, ...) that
+// appends lit in l's body, or nil.
+func (c *checker) appendedTo(l *chains.Loop, lit *ast.FuncLit) *ast.AssignStmt {
 	path, _ := astutil.PathEnclosingInterval(l.File, lit.Pos(), lit.End())
 	if len(path) < 3 || path[0] != lit {
 		return nil
@@ -75,7 +110,7 @@ func (c *checker) appendedTo(l *chains.Loop, lit *ast.FuncLit) ast.Expr {
 		types.ExprString(as.Lhs[0]) != types.ExprString(call.Args[0]) {
 		return nil
 	}
-	return as.Lhs[0]
+	return as
 }
 
 func ident(e ast.Expr) *ast.Ident {
@@ -113,24 +148,29 @@ func (c *checker) closureSection(l *chains.Loop, ec *chains.ElemCall) *section {
 	return nil
 }
 
-// runningLoop returns a chain loop of the package, other than l, that
-// runs chain (the same variable or field) calling its elements directly.
-func (c *checker) runningLoop(l *chains.Loop, chain ast.Expr) *chains.Loop {
-	key := c.chainObj(chain)
+// runningLoops returns the chain loops of the package, other than l, that
+// run chain (the same variable or field), when one of them calls its
+// elements directly; else none.
+func (c *checker) runningLoops(l *chains.Loop, chain ast.Expr) []*chains.Loop {
+	key := origin(c.chainObj(chain))
 	if key == nil {
 		return nil
 	}
+	var loops []*chains.Loop
+	direct := false
 	for _, r := range c.m.Loops {
-		if r == l || c.chainObj(r.Chain) != key {
+		if r == l || origin(c.chainObj(r.Chain)) != key {
 			continue
 		}
+		loops = append(loops, r)
 		for _, ec := range r.Calls {
-			if ec.Closure == nil {
-				return r
-			}
+			direct = direct || ec.Closure == nil
 		}
 	}
-	return nil
+	if !direct {
+		return nil
+	}
+	return loops
 }
 
 // chainObj returns the variable or field that e names, or nil.

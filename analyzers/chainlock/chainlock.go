@@ -26,6 +26,9 @@ var Analyzer = &analysis.Analyzer{
 	URL:      "https://github.com/chainlint/chainlint#chainlock",
 	Run:      run,
 	Requires: []*analysis.Analyzer{chains.Analyzer, inspect.Analyzer, fixes.Analyzer},
+	// BuiltChain marks exported chains built from locking closures, for
+	// the packages that run them.
+	FactTypes: []analysis.Fact{(*BuiltChain)(nil)},
 }
 
 // section is the per-iteration critical section around one element call.
@@ -72,6 +75,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.check(l)
 		c.calleeLocks(l)
 		c.builtChains(l)
+		c.importedBuilt(l)
 	}
 	c.reportFound()
 	c.r.Finish()
@@ -327,20 +331,15 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 	if err != nil {
 		return analysis.SuggestedFix{}, "", err
 	}
-	rt := f.AddImport(fixes.RuntimePath, fixes.RuntimeName, l.Stmt.Pos())
-	lockArg := strings.ReplaceAll(p.lockArg, runtimeName, rt)
-	var call dst.Expr
-	form := p.fun
-	msg := "Range over " + rt + "." + p.fun + " and drop the per-middleware lock calls"
-	if hp, why := c.planHold(l, p); why == "" {
-		call, err = emitHold(f, rt, lockArg, p, hp)
-		form = "BatchedHold"
-		msg = "Hold the lock with " + rt + ".NewHold, range over " + rt + ".BatchedHold and drop the per-middleware lock calls"
-	} else {
-		call, err = fixes.Expr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, p.chain, p.pred))
-	}
+	call, rt, hold, err := c.batchedCall(f, l, p)
 	if err != nil {
 		return analysis.SuggestedFix{}, "", err
+	}
+	form := p.fun
+	msg := "Range over " + rt + "." + p.fun + " and drop the per-middleware lock calls"
+	if hold {
+		form = "BatchedHold"
+		msg = "Hold the lock with " + rt + ".NewHold, range over " + rt + ".BatchedHold and drop the per-middleware lock calls"
 	}
 	if err := c.rewriteLoop(f, l, p, call); err != nil {
 		return analysis.SuggestedFix{}, "", err
@@ -350,6 +349,21 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 		return analysis.SuggestedFix{}, "", err
 	}
 	return analysis.SuggestedFix{Message: msg, TextEdits: edits}, form, nil
+}
+
+// batchedCall returns the runtime iterator call that l ranges over after
+// the fix, in the fast form (after writing the Hold's statements before
+// the loop; hold is true) where planHold allows, else Batched, with the
+// runtime's import name in f.
+func (c *checker) batchedCall(f *fixes.File, l *chains.Loop, p *plan) (call dst.Expr, rt string, hold bool, err error) {
+	rt = f.AddImport(fixes.RuntimePath, fixes.RuntimeName, l.Stmt.Pos())
+	lockArg := strings.ReplaceAll(p.lockArg, runtimeName, rt)
+	if hp, why := c.planHold(l, p); why == "" {
+		call, err = emitHold(f, rt, lockArg, p, hp)
+		return call, rt, true, err
+	}
+	call, err = fixes.Expr(fmt.Sprintf("%s.%s(%s, %s, %s)", rt, p.fun, lockArg, p.chain, p.pred))
+	return call, rt, false, err
 }
 
 // rewriteLoop rewrites l in f as p plans, ranging over call.

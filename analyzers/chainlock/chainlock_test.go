@@ -47,3 +47,17 @@ func TestConfiguredPairs(t *testing.T) {
 	defer chains.Analyzer.Flags.Set(name, old)
 	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "pairs")
 }
+
+// TestBuiltAcross checks chains built at load time in one package (the
+// BuiltChain facts of its exported chains) and run in another, which gets
+// the finding without a fix; and chains under another package's lock,
+// run from files that import it under another name or not at all.
+func TestBuiltAcross(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "builtlib", "builtuse", "builtimp")
+}
+
+// TestBuiltTests checks a chain built at load time that a test file of the
+// package runs too: only the analysis that sees the tests offers the fix.
+func TestBuiltTests(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, testruntime.TestData(t), chainlock.Analyzer, "builttest")
+}

@@ -104,9 +104,26 @@ Two shapes take the lock outside the loop body:
   - A chain built at load time from closures that each take the same lock
     around their middleware, run by another loop of the package:
     for _, mw := range mws { chain = append(chain, func(r *Req) { gil.Lock(); mw(r); gil.Unlock() }) }.
-    Reported at the construction site with the running loop as related
-    information; no fix (the lock would move to the running loop, which is
-    safe only if nothing else runs the chain).
+    Reported at the construction site with the running loops as related
+    information. The fix, one edit set for construction and runners,
+    appends the middleware itself (chain = append(chain, mw)) and makes
+    every loop of the package that runs the chain range over the runtime
+    (the Hold form, or chainruntime.Batched(&gil, chain, nil)), so the lock
+    is taken once per run of synchronous middlewares. It is offered only
+    when that changes nothing else: the closure is exactly lock, a call of
+    the captured middleware with the closure's own parameters in order
+    (its results returned unchanged), unlock (or lock; defer unlock;
+    call), with a mutex, read lock or Locker; the middleware's type is the
+    chain's element type; the chain is unexported and nothing in the
+    package writes it but this construction (a reset to nil or empty
+    aside) or reads it but loops that call its elements directly in the
+    iteration (len and cap aside); every such loop can name the lock (a
+    package-level variable, a variable in scope, or the same field of the
+    value whose chain it runs, for closures that lock a field of the value
+    they are appended to) and does not take it itself; and each loop
+    passes the checks of the loop fix below. An exported chain is marked
+    with a fact (BuiltChain), and a loop of another package that runs it
+    is reported there, without a fix.
 
 Not reported: a per-element or striped lock (m.mu.Lock(), locks[i%8],
 a lock looked up in a map per element: the lock must be loop-invariant,

@@ -44,14 +44,8 @@ func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string)
 	if why := c.planLock(sec, mixed, p); why != "" {
 		return nil, why
 	}
-	if why := c.shapeFix(l); why != "" {
+	if why := c.rangeableWhy(l); why != "" {
 		return nil, why
-	}
-	if l.Reverse {
-		return nil, "the loop runs the chain in reverse and the runtime iterates forward"
-	}
-	if v := c.pass.TypesInfo.FileVersions[l.File]; v != "" && version.Compare(v, "go1.23") < 0 {
-		return nil, fixes.GoLineNote(v, c.pass.Module)
 	}
 	if why := c.planDeletes(l, sec, p); why != "" {
 		return nil, why
@@ -66,20 +60,45 @@ func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string)
 			return nil, why
 		}
 	}
+	if why := c.planRange(l, sec, p); why != "" {
+		return nil, why
+	}
+	return p, ""
+}
+
+// rangeableWhy says why l cannot range over the runtime's iterator at
+// all: its shape, its direction, its file's Go version.
+func (c *checker) rangeableWhy(l *chains.Loop) string {
+	if why := c.shapeFix(l); why != "" {
+		return why
+	}
+	if l.Reverse {
+		return "the loop runs the chain in reverse and the runtime iterates forward"
+	}
+	if v := c.pass.TypesInfo.FileVersions[l.File]; v != "" && version.Compare(v, "go1.23") < 0 {
+		return fixes.GoLineNote(v, c.pass.Module)
+	}
+	return ""
+}
+
+// planRange plans the range clause and the chain argument of the
+// rewritten loop, once nothing in the loop body outside the section sec
+// (all of it, for an empty section) may block under the lock.
+func (c *checker) planRange(l *chains.Loop, sec *section, p *plan) string {
 	if l.Indexed {
 		if why := c.indexed(l, p); why != "" {
-			return nil, why
+			return why
 		}
 	}
 	if why := c.blocksOutside(l, sec, p); why != "" {
-		return nil, why
+		return why
 	}
 	chain, why := c.chainArg(l)
 	if why != "" {
-		return nil, why
+		return why
 	}
 	p.chain = chain
-	return p, ""
+	return ""
 }
 
 // planLock plans the runtime iterator and its lock argument for the kind
@@ -123,27 +142,37 @@ func (c *checker) planLock(sec *section, mixed bool, p *plan) string {
 		}
 		p.fun, p.lockArg = "BatchedFunc", c.text(lock.Lock)
 	default:
-		arg := c.text(lock.Lock)
-		t := info.TypeOf(lock.Lock)
-		if t == nil {
-			return "the lock's type is unknown"
-		}
-		_, isPtr := t.Underlying().(*types.Pointer)
-		_, isIface := t.Underlying().(*types.Interface)
-		needAddr := !isPtr && !isIface
-		if needAddr && lock.Kind == chains.Locker {
-			if sel := types.NewMethodSet(t).Lookup(lock.Callee.Pkg(), "Lock"); sel != nil {
-				needAddr = false
-			}
-		}
-		if lock.Kind == chains.RMutex {
-			arg += ".RLocker()"
-		} else if needAddr {
-			arg = "&" + arg
+		arg, why := c.lockArg(lock, c.text(lock.Lock))
+		if why != "" {
+			return why
 		}
 		p.lockArg, p.lockExpr = arg, lock.Lock
 	}
 	return ""
+}
+
+// lockArg returns the runtime's lock argument for a Mutex, RWMutex (read
+// side) or Locker lock that code spells as text: its address, its
+// RLocker(), or itself when it is a pointer or interface already.
+func (c *checker) lockArg(lock chains.LockOp, text string) (string, string) {
+	t := c.pass.TypesInfo.TypeOf(lock.Lock)
+	if t == nil {
+		return "", "the lock's type is unknown"
+	}
+	_, isPtr := t.Underlying().(*types.Pointer)
+	_, isIface := t.Underlying().(*types.Interface)
+	needAddr := !isPtr && !isIface
+	if needAddr && lock.Kind == chains.Locker {
+		if sel := types.NewMethodSet(t).Lookup(lock.Callee.Pkg(), "Lock"); sel != nil {
+			needAddr = false
+		}
+	}
+	if lock.Kind == chains.RMutex {
+		return text + ".RLocker()", ""
+	} else if needAddr {
+		return "&" + text, ""
+	}
+	return text, ""
 }
 
 // planDeletes collects the lock statements to delete: exactly one

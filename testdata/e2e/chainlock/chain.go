@@ -133,3 +133,32 @@ func (r *Runner) RunPhases(req *Request) *Request {
 	}
 	return req
 }
+
+// Loaded runs a chain built at load time: Load wraps each middleware in a
+// closure that takes the lock around it, so running the chain takes the
+// lock once per middleware.
+type Loaded struct {
+	Lock    *CountingLock
+	wrapped []Func
+}
+
+// Load appends the middlewares to the chain, each under the lock.
+func (l *Loaded) Load(mws ...Func) {
+	for _, mw := range mws {
+		l.wrapped = append(l.wrapped, func(r *Request) *Request {
+			l.Lock.Lock()
+			defer l.Lock.Unlock()
+			return mw(r)
+		})
+	}
+}
+
+// Run runs the chain, stopping at a nil request.
+func (ld *Loaded) Run(req *Request) *Request {
+	for _, h := range ld.wrapped {
+		if req = h(req); req == nil {
+			return nil
+		}
+	}
+	return req
+}

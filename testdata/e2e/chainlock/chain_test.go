@@ -111,3 +111,22 @@ func TestFuncsHelperOrder(t *testing.T) {
 		t.Fatal("lock still held after the chain")
 	}
 }
+
+func newLoaded(t *testing.T) *Loaded {
+	l := &Loaded{Lock: &CountingLock{}}
+	l.Load(mw(t, l.Lock, "decode", true), mw(t, l.Lock, "auth", true), mw(t, l.Lock, "route", true))
+	return l
+}
+
+// The chain built at load time runs every middleware, in order, under the
+// lock, and leaves it released.
+func TestLoadedOrder(t *testing.T) {
+	l := newLoaded(t)
+	got := l.Run(&Request{})
+	if want := []string{"decode", "auth", "route"}; !slices.Equal(got.Trail, want) {
+		t.Errorf("trail %v, want %v", got.Trail, want)
+	}
+	if l.Lock.Held() {
+		t.Error("the lock is still held after the chain")
+	}
+}

@@ -31,4 +31,9 @@ func TestAcquisitionsAfterFix(t *testing.T) {
 	if got := p.Lock.Acquisitions(); got != 1 {
 		t.Errorf("before-chain of 3, handler, after-chain of 2: %d acquisitions, want 1 (one for all the phases)", got)
 	}
+	ld := newLoaded(t)
+	ld.Run(&Request{})
+	if got := ld.Lock.Acquisitions(); got != 1 {
+		t.Errorf("chain of 3 built at load time: %d acquisitions, want 1", got)
+	}
 }

@@ -31,4 +31,9 @@ func TestAcquisitionsBeforeFix(t *testing.T) {
 	if got := p.Lock.Acquisitions(); got != 6 {
 		t.Errorf("before-chain of 3, handler, after-chain of 2: %d acquisitions, want 6 (one per middleware and one for the handler)", got)
 	}
+	ld := newLoaded(t)
+	ld.Run(&Request{})
+	if got := ld.Lock.Acquisitions(); got != 3 {
+		t.Errorf("chain of 3 built at load time: %d acquisitions, want 3 (one per middleware)", got)
+	}
 }
