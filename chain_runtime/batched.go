@@ -5,8 +5,56 @@ import (
 	"sync"
 )
 
-// Batched returns an iterator over chain that holds l across every run of
-// consecutive synchronous elements: one l.Lock per run, not per element.
+// Batched returns an iterator over chain that holds the lock h wraps across
+// every run of consecutive synchronous elements: one acquisition per run, not
+// per element. Before an element for which blocking reports true, the
+// iterator releases the lock, so the loop body for that element runs
+// unlocked; it acquires the lock again at the next synchronous element. A nil
+// blocking means every element is synchronous, so the whole chain runs under
+// one acquisition; an empty or all-blocking chain never locks. The loop body
+// runs with the lock held for synchronous elements, so it must not take that
+// lock again (sync.Mutex is not reentrant). For a read lock, wrap
+// mu.RLocker().
+//
+// It costs what a hand-written loop that locks once costs (the compiler
+// inlines the iterator and the loop body at the range statement) and
+// allocates nothing.
+//
+// The iterator has no defer, which is what lets it be inlined: the function
+// that runs the loop must defer h.Unlock, and that deferred call releases the
+// lock when the loop body panics:
+//
+//	h := chainruntime.NewHold(&mu)
+//	defer h.Unlock()
+//	for _, m := range chainruntime.Batched(&h, chain, nil) {
+//		req = m(req)
+//	}
+//
+// The loop leaves h as it found it, however it ends (normal end, break,
+// return, goto, continue to an outer label): if h did not hold the lock when
+// the loop started, the loop releases it; if h held it (h.Lock before the
+// loop, to share one acquisition with the code around the loop), h holds it
+// afterwards, re-acquired if the last element was blocking. The loop body
+// must not call h.Lock or h.Unlock itself.
+func Batched[M any](h *Hold, chain []M, blocking func(M) bool) iter.Seq2[int, M] {
+	return heldBatches(h, chain, blocking, 0)
+}
+
+// BatchedMax is [Batched] with a cap on a batch's length: after max
+// consecutive synchronous elements under one acquisition, the iterator
+// releases the lock and acquires it again, so that a long chain cannot
+// starve other goroutines waiting for it (see [BatchedLockerMax] on what a
+// release lets in). The count runs on across loops that share one
+// acquisition of h. max <= 0 means no cap.
+func BatchedMax[M any](h *Hold, chain []M, blocking func(M) bool, max int) iter.Seq2[int, M] {
+	return heldBatches(h, chain, blocking, max)
+}
+
+// BatchedLocker is [Batched] for a function that cannot defer a [Hold]'s
+// release (a loop whose body defers calls of its own, a lock that changes
+// across an outer loop): it takes the lock itself and releases it on every
+// exit, panics included. It holds l across every run of consecutive
+// synchronous elements: one l.Lock per run, not per element.
 //
 // Before an element for which blocking reports true, the iterator releases l,
 // so the loop body for that element runs unlocked; it acquires l again at the
@@ -20,22 +68,22 @@ import (
 // again (sync.Mutex is not reentrant).
 //
 // For a read lock pass mu.RLocker(). To bound how long one goroutine may hold l
-// on a long chain, use [BatchedMax].
+// on a long chain, use [BatchedLockerMax].
 //
 // The iterator does not allocate when l is a pointer (such as &mu); the loop
 // body's closure stays on the caller's stack. Its cost over a hand-written
 // loop that locks once is one call of the loop body's closure per element (a
 // few ns): the frame that releases l on a panic needs a defer, and the
-// compiler does not inline functions that defer. [BatchedHold] has no such
-// cost: where the function that runs the loop can defer the release itself,
-// prefer it.
-func Batched[M any](l sync.Locker, chain []M, blocking func(M) bool) iter.Seq2[int, M] {
+// compiler does not inline functions that defer. [Batched] has no such
+// cost: where the function that runs the loop can defer the hold's release
+// itself, use it.
+func BatchedLocker[M any](l sync.Locker, chain []M, blocking func(M) bool) iter.Seq2[int, M] {
 	return func(yield func(int, M) bool) {
 		runLocked(l, chain, blocking, 0, yield)
 	}
 }
 
-// BatchedMax is [Batched] with a cap on a batch's length: after max
+// BatchedLockerMax is [BatchedLocker] with a cap on a batch's length: after max
 // consecutive synchronous elements under one acquisition, the iterator
 // releases l and acquires it again, so that a long chain cannot starve other
 // goroutines waiting for l. max <= 0 means no cap.
@@ -43,46 +91,13 @@ func Batched[M any](l sync.Locker, chain []M, blocking func(M) bool) iter.Seq2[i
 // Releasing and re-acquiring a sync.Mutex lets a waiter in but does not force a
 // hand-off: a goroutine that has waited more than 1ms puts the mutex in
 // starvation mode, and then the hand-off is guaranteed.
-func BatchedMax[M any](l sync.Locker, chain []M, blocking func(M) bool, max int) iter.Seq2[int, M] {
+func BatchedLockerMax[M any](l sync.Locker, chain []M, blocking func(M) bool, max int) iter.Seq2[int, M] {
 	return func(yield func(int, M) bool) {
 		runLocked(l, chain, blocking, max, yield)
 	}
 }
 
-// BatchedHold is [Batched] over a [Hold]: the lock h wraps is held across
-// every run of consecutive synchronous elements and released around each
-// element for which blocking reports true. It costs what a hand-written loop
-// that locks once costs (the compiler inlines the iterator and the loop body
-// at the range statement) and allocates nothing.
-//
-// The iterator has no defer, which is what lets it be inlined: the function
-// that runs the loop must defer h.Unlock, and that deferred call releases the
-// lock when the loop body panics:
-//
-//	h := chainruntime.NewHold(&mu)
-//	defer h.Unlock()
-//	for _, m := range chainruntime.BatchedHold(&h, chain, nil) {
-//		req = m(req)
-//	}
-//
-// The loop leaves h as it found it, however it ends (normal end, break,
-// return, goto, continue to an outer label): if h did not hold the lock when
-// the loop started, the loop releases it; if h held it (h.Lock before the
-// loop, to share one acquisition with the code around the loop), h holds it
-// afterwards, re-acquired if the last element was blocking. The loop body
-// must not call h.Lock or h.Unlock itself.
-func BatchedHold[M any](h *Hold, chain []M, blocking func(M) bool) iter.Seq2[int, M] {
-	return heldBatches(h, chain, blocking, 0)
-}
-
-// BatchedHoldMax is [BatchedHold] with a cap on a batch's length, as in
-// [BatchedMax]; the count runs on across loops that share one acquisition of
-// h. max <= 0 means no cap.
-func BatchedHoldMax[M any](h *Hold, chain []M, blocking func(M) bool, max int) iter.Seq2[int, M] {
-	return heldBatches(h, chain, blocking, max)
-}
-
-// heldBatches is [BatchedHold] and [BatchedHoldMax]. The closure it returns
+// heldBatches is [Batched] and [BatchedMax]. The closure it returns
 // is inlined at the range statement (a closure called once has a large
 // inlining budget), and the loop body into it: hence no defer, and exactly
 // one call of yield, so that the loop body too is a closure called once (a
@@ -139,7 +154,7 @@ func heldBatches[M any](h *Hold, chain []M, blocking func(M) bool, max int) iter
 	}
 }
 
-// runLocked is the body of [Batched] and [BatchedMax]. It is a plain function,
+// runLocked is the body of [BatchedLocker] and [BatchedLockerMax]. It is a plain function,
 // not part of the returned closure, so that the closure stays small enough to
 // be inlined at the range statement and the loop body's closure does not escape.
 func runLocked[M any](l sync.Locker, chain []M, blocking func(M) bool, max int, yield func(int, M) bool) {
@@ -244,7 +259,7 @@ func (b *batch) release() {
 	}
 }
 
-// BatchedFunc is [Batched] for callback-style locks, the shape of a helper
+// BatchedFunc is [BatchedLocker] for callback-style locks, the shape of a helper
 // such as
 //
 //	func (s *Server) withGIL(f func()) { s.gil.Lock(); defer s.gil.Unlock(); f() }
@@ -263,14 +278,14 @@ func (b *batch) release() {
 // Allocation: with is a function value the compiler cannot see into, so the
 // closure handed to it, and with it the loop body's closure, escape to the
 // heap: a few small allocations per loop (not per element). Where the lock can
-// be expressed as a [sync.Locker] (see the GIL example), [Batched] allocates
+// be expressed as a [sync.Locker] (see the GIL example), [BatchedLocker] allocates
 // nothing.
 func BatchedFunc[M any](with func(func()), chain []M, blocking func(M) bool) iter.Seq2[int, M] {
 	return BatchedFuncMax(with, chain, blocking, 0)
 }
 
 // BatchedFuncMax is [BatchedFunc] with a cap on a batch's length, as in
-// [BatchedMax]: at most max consecutive synchronous elements run inside one
+// [BatchedLockerMax]: at most max consecutive synchronous elements run inside one
 // call of with. max <= 0 means no cap.
 func BatchedFuncMax[M any](with func(func()), chain []M, blocking func(M) bool, max int) iter.Seq2[int, M] {
 	return func(yield func(int, M) bool) {
@@ -338,7 +353,7 @@ func (s *withRun[M]) batch() {
 }
 
 // Locker adapts a lock/unlock pair of functions to a [sync.Locker], for use
-// with [Batched] and [Chain] when a lock is only available as two functions.
+// with [BatchedLocker] and [Chain] when a lock is only available as two functions.
 //
 // Locker allocates once, when called (the returned interface holds a pointer
 // to the pair); Lock and Unlock allocate nothing. Call it once and keep the

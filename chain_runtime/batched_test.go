@@ -84,7 +84,7 @@ type loopSeq = func(func(int, elem) bool)
 
 // The iterators under test, each over a countingLocker. seq also returns the
 // release that the function running the loop must defer: the Hold's Unlock
-// for BatchedHold, nothing for the iterators that release on a panic
+// for Batched, nothing for the iterators that release on a panic
 // themselves.
 type iterCase struct {
 	name string
@@ -94,11 +94,11 @@ type iterCase struct {
 func noRelease() {}
 
 var iterCases = []iterCase{
-	{"Batched", func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) (loopSeq, func()) {
+	{"BatchedLocker", func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) (loopSeq, func()) {
 		if max > 0 {
-			return chainruntime.BatchedMax(c, chain, blocking, max), noRelease
+			return chainruntime.BatchedLockerMax(c, chain, blocking, max), noRelease
 		}
-		return chainruntime.Batched(c, chain, blocking), noRelease
+		return chainruntime.BatchedLocker(c, chain, blocking), noRelease
 	}},
 	{"BatchedFunc", func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) (loopSeq, func()) {
 		if max > 0 {
@@ -106,12 +106,12 @@ var iterCases = []iterCase{
 		}
 		return chainruntime.BatchedFunc(c.with, chain, blocking), noRelease
 	}},
-	{"BatchedHold", func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) (loopSeq, func()) {
+	{"Batched", func(c *countingLocker, chain []elem, blocking func(elem) bool, max int) (loopSeq, func()) {
 		h := chainruntime.NewHold(c)
 		if max > 0 {
-			return chainruntime.BatchedHoldMax(&h, chain, blocking, max), h.Unlock
+			return chainruntime.BatchedMax(&h, chain, blocking, max), h.Unlock
 		}
-		return chainruntime.BatchedHold(&h, chain, blocking), h.Unlock
+		return chainruntime.Batched(&h, chain, blocking), h.Unlock
 	}},
 }
 
@@ -302,13 +302,13 @@ func TestReleasedOnExit(t *testing.T) {
 	}
 }
 
-// TestReleasedOnPanicAllSync covers the fast path of Batched (nil blocking,
+// TestReleasedOnPanicAllSync covers the fast path of BatchedLocker (nil blocking,
 // no cap).
 func TestReleasedOnPanicAllSync(t *testing.T) {
 	var mu sync.Mutex
 	func() {
 		defer func() { _ = recover() }()
-		for i := range chainruntime.Batched(&mu, parseChain("sss"), nil) {
+		for i := range chainruntime.BatchedLocker(&mu, parseChain("sss"), nil) {
 			if i == 1 {
 				panic("boom")
 			}
@@ -323,7 +323,7 @@ func TestReleasedOnPanicAllSync(t *testing.T) {
 func TestRLocker(t *testing.T) {
 	var rw sync.RWMutex
 	n := 0
-	for _, e := range chainruntime.Batched(rw.RLocker(), parseChain("ssbs"), elemBlocking) {
+	for _, e := range chainruntime.BatchedLocker(rw.RLocker(), parseChain("ssbs"), elemBlocking) {
 		n++
 		if e.blocking {
 			if !rw.TryLock() {
@@ -368,7 +368,7 @@ func TestBatchedFuncWithMustCall(t *testing.T) {
 func TestLocker(t *testing.T) {
 	var ops []string
 	l := chainruntime.Locker(func() { ops = append(ops, "lock") }, func() { ops = append(ops, "unlock") })
-	for range chainruntime.Batched(l, parseChain("sbs"), elemBlocking) {
+	for range chainruntime.BatchedLocker(l, parseChain("sbs"), elemBlocking) {
 		ops = append(ops, "m")
 	}
 	if got, want := strings.Join(ops, " "), "lock m unlock m lock m unlock"; got != want {
@@ -384,23 +384,23 @@ func TestAllocs(t *testing.T) {
 	chain := benchChain(16, true)
 	r := new(benchReq)
 	cases := map[string]func(){
-		"Batched nil": func() {
-			for _, m := range chainruntime.Batched(&mu, chain, nil) {
+		"BatchedLocker nil": func() {
+			for _, m := range chainruntime.BatchedLocker(&mu, chain, nil) {
 				r = m.fn(r)
 			}
 		},
-		"Batched mixed": func() {
-			for _, m := range chainruntime.Batched(&mu, chain, isBlocking) {
+		"BatchedLocker mixed": func() {
+			for _, m := range chainruntime.BatchedLocker(&mu, chain, isBlocking) {
 				r = m.fn(r)
 			}
 		},
-		"BatchedMax": func() {
-			for _, m := range chainruntime.BatchedMax(&mu, chain, isBlocking, 2) {
+		"BatchedLockerMax": func() {
+			for _, m := range chainruntime.BatchedLockerMax(&mu, chain, isBlocking, 2) {
 				r = m.fn(r)
 			}
 		},
-		"Batched RLocker": func() {
-			for _, m := range chainruntime.Batched(rw.RLocker(), chain, isBlocking) {
+		"BatchedLocker RLocker": func() {
+			for _, m := range chainruntime.BatchedLocker(rw.RLocker(), chain, isBlocking) {
 				r = m.fn(r)
 			}
 		},
@@ -443,9 +443,9 @@ func TestRace(t *testing.T) {
 	concurrently(goroutines, loops, func(g, l int) {
 		var seq loopSeq
 		if (g+l)%2 == 0 {
-			seq = chainruntime.Batched(&mu, chain, elemBlocking)
+			seq = chainruntime.BatchedLocker(&mu, chain, elemBlocking)
 		} else {
-			seq = chainruntime.BatchedMax(&mu, chain, elemBlocking, 2)
+			seq = chainruntime.BatchedLockerMax(&mu, chain, elemBlocking, 2)
 		}
 		for _, e := range seq {
 			if !e.blocking {

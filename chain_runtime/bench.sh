@@ -45,7 +45,7 @@ medians=$(benchstat -filter '.name:Chain' -col /impl -format csv "$out" 2>/dev/n
 		for (i in impl) print unit, f[2], f[3], f[4], impl[i], $i
 	}')
 
-impls="noLock singleLock batched batchedHold perMiddleware"
+impls="noLock singleLock batched batchedLocker perMiddleware"
 # mdtable UNIT: the medians of one unit in ns, with the ratios of the targets.
 mdtable() {
 	echo "$medians" | awk -v unit="$1" -v impls="$impls" '
@@ -53,7 +53,7 @@ mdtable() {
 		END {
 			n = split(impls, im, " ")
 			printf "| shape | n | par |"; for (i = 1; i <= n; i++) printf " %s |", im[i]
-			print " batched ÷ singleLock | batchedHold ÷ singleLock | perMiddleware ÷ batched | perMiddleware ÷ batchedHold |"
+			print " batched ÷ singleLock | batchedLocker ÷ singleLock | perMiddleware ÷ batched | perMiddleware ÷ batchedLocker |"
 			printf "|---|---:|---|"; for (i = 1; i <= n + 4; i++) printf "---:|"; print ""
 			split("sync mixed", shapes, " "); split("1 4 16 64", ns, " "); split("1 P", pars, " ")
 			for (s = 1; s <= 2; s++) for (j = 1; j <= 4; j++) for (p = 1; p <= 2; p++) {
@@ -61,8 +61,8 @@ mdtable() {
 				if (!(k in row)) continue
 				printf "| %s | %s | %s |", shapes[s], ns[j], pars[p]
 				for (i = 1; i <= n; i++) printf " %.1f |", v[k "/" im[i]]
-				printf " %.2f× | %.2f× | %.2f× | %.2f× |\n", v[k "/batched"] / v[k "/singleLock"], v[k "/batchedHold"] / v[k "/singleLock"], \
-					v[k "/perMiddleware"] / v[k "/batched"], v[k "/perMiddleware"] / v[k "/batchedHold"]
+				printf " %.2f× | %.2f× | %.2f× | %.2f× |\n", v[k "/batched"] / v[k "/singleLock"], v[k "/batchedLocker"] / v[k "/singleLock"], \
+					v[k "/perMiddleware"] / v[k "/batched"], v[k "/perMiddleware"] / v[k "/batchedLocker"]
 			}
 		}'
 }
@@ -91,7 +91,7 @@ echo "$medians" | awk '
 	END {
 		print "| target | ratio | wall; CPU | |"
 		print "|---|---|---|---|"
-		split("batched batchedHold", im, " ")
+		split("batched batchedLocker", im, " ")
 		for (i = 1; i <= 2; i++) {
 			x = im[i]
 			check(x ", one goroutine, sync n=4", "sync/4/1", x, "singleLock", "<=", 1.2)
@@ -113,11 +113,11 @@ benchstat -filter '.name:CallbackLock' -col /impl "$out"
 echo
 echo "## Mutex profile: all-sync chain of 16, RunParallel, the same number of chain runs for each"
 mutexN=${MUTEX_N:-300000}
-go test -run='^$' -bench='Chain/impl=(perMiddleware|batched|batchedHold)/shape=sync/n=16/par=P' -benchtime="${mutexN}x" \
+go test -run='^$' -bench='Chain/impl=(perMiddleware|batched|batchedLocker)/shape=sync/n=16/par=P' -benchtime="${mutexN}x" \
 	-mutexprofile=mutex.out -o chainruntime.test . >/dev/null
 for idx in contentions delay; do
 	echo "# go tool pprof -top -sample_index=$idx chainruntime.test mutex.out  ($mutexN chain runs each)"
 	go tool pprof -top -sample_index="$idx" chainruntime.test mutex.out 2>/dev/null |
-		grep -E 'Showing|perMiddleware$|batchedSync$|holdSync$' | sed 's|github.com/chainlint/chainlint/chain_runtime_test\.||'
+		grep -E 'Showing|perMiddleware$|batchedSync$|lockerSync$' | sed 's|github.com/chainlint/chainlint/chain_runtime_test\.||'
 done
 rm -f chainruntime.test mutex.out

@@ -29,7 +29,7 @@ import (
 //     returns that response instead of an error.
 //   - Lock, if not nil, is held across every run of consecutive synchronous
 //     steps, across phase boundaries, and released before each step marked
-//     Blocking, as by [Batched]; it is released when Run returns or panics.
+//     Blocking, as by [BatchedLocker]; it is released when Run returns or panics.
 //   - Run allocates nothing itself, except the *StepError on failure.
 type Chain[Req, Resp any] struct {
 	Before  []Before[Req, Resp]
@@ -45,7 +45,7 @@ type Chain[Req, Resp any] struct {
 	// use mu.RLocker(); for a lock available as two functions, [Locker].
 	Lock sync.Locker
 	// MaxBatch caps how many consecutive synchronous steps run under one
-	// acquisition of Lock, as in [BatchedMax]; <= 0 means no cap.
+	// acquisition of Lock, as in [BatchedLockerMax]; <= 0 means no cap.
 	MaxBatch int
 	// SkipAfterOnShortCircuit opts out of running the after-middlewares on a
 	// response a before-middleware short-circuited with. Finalizers still run.

@@ -84,7 +84,7 @@ func Example_gil() {
 	go func() { // a worker goroutine with its own GIL value
 		defer wg.Done()
 		var gil GIL
-		for _, m := range chainruntime.Batched(&gil, chain, func(m middleware) bool { return m.io }) {
+		for _, m := range chainruntime.BatchedLocker(&gil, chain, func(m middleware) bool { return m.io }) {
 			fakeTrace = append(fakeTrace, "  "+m.name) // one worker: the trace needs no lock of its own
 		}
 	}()

@@ -8,11 +8,11 @@ import (
 	chainruntime "github.com/chainlint/chainlint/chain_runtime"
 )
 
-// The fast form of ExampleBatched: the function that runs the loop holds the
+// The fast form of ExampleBatchedLocker: the function that runs the loop holds the
 // lock through a Hold and defers its Unlock, which releases the lock if a
 // middleware panics. The compiler inlines the iterator and the loop body, so
 // the loop costs what a hand-written loop under one Lock/Unlock costs.
-func ExampleBatchedHold() {
+func ExampleBatched() {
 	var mu loggingLocker
 	chain := []func(string) string{
 		func(s string) string { return s + " auth" },
@@ -22,7 +22,7 @@ func ExampleBatchedHold() {
 	run := func(req string) string {
 		h := chainruntime.NewHold(&mu)
 		defer h.Unlock()
-		for _, m := range chainruntime.BatchedHold(&h, chain, nil) {
+		for _, m := range chainruntime.Batched(&h, chain, nil) {
 			req = m(req)
 		}
 		return req
@@ -50,11 +50,11 @@ func ExampleHold() {
 	h := chainruntime.NewHold(&mu)
 	defer h.Unlock()
 	h.Lock()
-	for _, m := range chainruntime.BatchedHold(&h, before, isAsync) {
+	for _, m := range chainruntime.Batched(&h, before, isAsync) {
 		fmt.Println(m.name)
 	}
 	fmt.Println("handler")
-	for _, m := range chainruntime.BatchedHold(&h, after, isAsync) {
+	for _, m := range chainruntime.Batched(&h, after, isAsync) {
 		fmt.Println(m.name)
 	}
 	h.Unlock()
@@ -73,13 +73,13 @@ func ExampleHold() {
 	// held after Unlock: false
 }
 
-// BatchedHoldMax caps a batch as BatchedMax does; over a shared hold the count
+// BatchedMax caps a batch as BatchedLockerMax does; over a shared hold the count
 // runs on from one loop to the next.
-func ExampleBatchedHoldMax() {
+func ExampleBatchedMax() {
 	var mu loggingLocker
 	h := chainruntime.NewHold(&mu)
 	defer h.Unlock()
-	for _, name := range chainruntime.BatchedHoldMax(&h, []string{"a", "b", "c"}, nil, 2) {
+	for _, name := range chainruntime.BatchedMax(&h, []string{"a", "b", "c"}, nil, 2) {
 		fmt.Println(name)
 	}
 	// Output:
@@ -97,7 +97,7 @@ func ExampleNewHold() {
 	var rw sync.RWMutex
 	h := chainruntime.NewHold(rw.RLocker())
 	defer h.Unlock()
-	for _, name := range chainruntime.BatchedHold(&h, []string{"a", "b"}, nil) {
+	for _, name := range chainruntime.Batched(&h, []string{"a", "b"}, nil) {
 		fmt.Println(name, "writer can enter:", rw.TryLock())
 	}
 	fmt.Println("after the loop, writer can enter:", rw.TryLock())

@@ -17,7 +17,7 @@ func (l *loggingLocker) Unlock() { fmt.Println("  unlock"); l.mu.Unlock() }
 
 // A chain of four synchronous middlewares runs under one acquisition instead
 // of four. This is the rewrite chainlint's chainlock fix makes.
-func ExampleBatched() {
+func ExampleBatchedLocker() {
 	var mu loggingLocker
 	chain := []func(string) string{
 		func(s string) string { return s + " auth" },
@@ -32,7 +32,7 @@ func ExampleBatched() {
 	//		req = m(req)
 	//		mu.Unlock()
 	//	}
-	for _, m := range chainruntime.Batched(&mu, chain, nil) {
+	for _, m := range chainruntime.BatchedLocker(&mu, chain, nil) {
 		req = m(req)
 	}
 	fmt.Println(req)
@@ -45,14 +45,14 @@ func ExampleBatched() {
 // A mixed chain: the lock is released around the blocking middleware (here
 // one that waits on another goroutine), so one acquisition per run of
 // synchronous middlewares.
-func ExampleBatched_mixed() {
+func ExampleBatchedLocker_mixed() {
 	type middleware struct {
 		name  string
 		async bool
 	}
 	var mu loggingLocker
 	chain := []middleware{{"auth", false}, {"cors", false}, {"fetch", true}, {"headers", false}}
-	for _, m := range chainruntime.Batched(&mu, chain, func(m middleware) bool { return m.async }) {
+	for _, m := range chainruntime.BatchedLocker(&mu, chain, func(m middleware) bool { return m.async }) {
 		if m.async {
 			done := make(chan struct{})
 			go func() { close(done) }()
@@ -72,9 +72,9 @@ func ExampleBatched_mixed() {
 }
 
 // Breaking out of the loop (or returning, or panicking) releases the lock.
-func ExampleBatched_break() {
+func ExampleBatchedLocker_break() {
 	var mu sync.Mutex
-	for i := range chainruntime.Batched(&mu, []string{"a", "b", "c"}, nil) {
+	for i := range chainruntime.BatchedLocker(&mu, []string{"a", "b", "c"}, nil) {
 		if i == 1 {
 			break
 		}
@@ -84,9 +84,9 @@ func ExampleBatched_break() {
 }
 
 // A read lock: pass the RWMutex's RLocker.
-func ExampleBatched_rLocker() {
+func ExampleBatchedLocker_rLocker() {
 	var rw sync.RWMutex
-	for _, name := range chainruntime.Batched(rw.RLocker(), []string{"a", "b"}, nil) {
+	for _, name := range chainruntime.BatchedLocker(rw.RLocker(), []string{"a", "b"}, nil) {
 		fmt.Println(name, "writer can enter:", rw.TryLock())
 	}
 	fmt.Println("after the loop, writer can enter:", rw.TryLock())
@@ -98,9 +98,9 @@ func ExampleBatched_rLocker() {
 
 // A cap of two middlewares per acquisition: a chain of five takes the lock
 // three times, letting waiting goroutines in between.
-func ExampleBatchedMax() {
+func ExampleBatchedLockerMax() {
 	var mu loggingLocker
-	for _, name := range chainruntime.BatchedMax(&mu, []string{"a", "b", "c", "d", "e"}, nil, 2) {
+	for _, name := range chainruntime.BatchedLockerMax(&mu, []string{"a", "b", "c", "d", "e"}, nil, 2) {
 		fmt.Println(name)
 	}
 	// Output:
@@ -180,7 +180,7 @@ func ExampleLocker() {
 		func() { depth++; fmt.Println("  acquire") },
 		func() { depth--; fmt.Println("  release") },
 	)
-	for _, m := range chainruntime.Batched(l, []string{"a", "b"}, nil) {
+	for _, m := range chainruntime.BatchedLocker(l, []string{"a", "b"}, nil) {
 		fmt.Println(m, "held:", depth == 1)
 	}
 	// Output:

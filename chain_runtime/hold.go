@@ -3,7 +3,7 @@ package chainruntime
 import "sync"
 
 // A Hold is one goroutine's hold on a lock, for the batched loops of one
-// function call and the code between them. [BatchedHold] over a Hold runs at
+// function call and the code between them. [Batched] over a Hold runs at
 // the speed of a hand-written loop that locks once (the compiler inlines the
 // iterator and the loop body), and several loops and the code between them
 // can share one acquisition.
@@ -15,7 +15,7 @@ import "sync"
 //
 //	h := chainruntime.NewHold(&mu)
 //	defer h.Unlock()
-//	for _, m := range chainruntime.BatchedHold(&h, chain, isBlocking) {
+//	for _, m := range chainruntime.Batched(&h, chain, isBlocking) {
 //		req = m(req)
 //	}
 //
@@ -26,11 +26,11 @@ import "sync"
 //	h := chainruntime.NewHold(&mu)
 //	defer h.Unlock()
 //	h.Lock()
-//	for _, m := range chainruntime.BatchedHold(&h, before, isBlocking) {
+//	for _, m := range chainruntime.Batched(&h, before, isBlocking) {
 //		req = m(req)
 //	}
 //	resp := handle(req) // under the lock
-//	for _, m := range chainruntime.BatchedHold(&h, after, isBlocking) {
+//	for _, m := range chainruntime.Batched(&h, after, isBlocking) {
 //		resp = m(req, resp)
 //	}
 //	h.Unlock()
@@ -43,8 +43,8 @@ import "sync"
 //
 // Unlike a mutex's, its Lock and Unlock are idempotent: Lock does nothing if h
 // already holds the lock, Unlock does nothing if it does not. Pass &h to
-// [BatchedHold], not to [Batched]: as a [sync.Locker] it would move to the
-// heap, and Batched would not be any faster.
+// [Batched], not to [BatchedLocker]: as a [sync.Locker] it would move to the
+// heap, and BatchedLocker would not be any faster.
 type Hold struct {
 	l    sync.Locker
 	mu   *sync.Mutex // l itself when it is a *sync.Mutex: called directly, its fast path inlines

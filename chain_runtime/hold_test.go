@@ -10,13 +10,13 @@ import (
 	chainruntime "github.com/chainlint/chainlint/chain_runtime"
 )
 
-// runHeld runs chain through BatchedHoldMax over h, checking that every
+// runHeld runs chain through BatchedMax over h, checking that every
 // synchronous element runs under the lock and every blocking one without it.
 func runHeld(t *testing.T, c *countingLocker, h *chainruntime.Hold, shape string, max int) {
 	t.Helper()
 	chain := parseChain(shape)
 	n := 0
-	for i, e := range chainruntime.BatchedHoldMax(h, chain, elemBlocking, max) {
+	for i, e := range chainruntime.BatchedMax(h, chain, elemBlocking, max) {
 		if e != chain[i] {
 			t.Fatalf("index %d yields %v, want %v", i, e, chain[i])
 		}
@@ -103,7 +103,7 @@ func TestHoldExitsKeepEntryState(t *testing.T) {
 					h := chainruntime.NewHold(c)
 					defer h.Unlock()
 					h.Lock()
-					seq := chainruntime.BatchedHold(&h, parseChain("ssbss"), elemBlocking)
+					seq := chainruntime.Batched(&h, parseChain("ssbss"), elemBlocking)
 					if seen := exit.run(seq, noRelease, stopAt); seen != stopAt+1 {
 						t.Fatalf("loop body ran %d times, want %d", seen, stopAt+1)
 					}
@@ -161,7 +161,7 @@ func TestHoldReleasedOnPanic(t *testing.T) {
 				h := chainruntime.NewHold(&mu)
 				defer h.Unlock()
 				h.Lock()
-				for _, e := range chainruntime.BatchedHold(&h, chain, elemBlocking) {
+				for _, e := range chainruntime.Batched(&h, chain, elemBlocking) {
 					if where == "before" && e.name == "s1" || where == "blocking" && e.blocking {
 						panic(where)
 					}
@@ -169,7 +169,7 @@ func TestHoldReleasedOnPanic(t *testing.T) {
 				if where == "handler" {
 					panic(where)
 				}
-				for _, e := range chainruntime.BatchedHold(&h, chain, nil) {
+				for _, e := range chainruntime.Batched(&h, chain, nil) {
 					if where == "after" && e.name == "s3" {
 						panic(where)
 					}
@@ -189,24 +189,24 @@ func TestHoldAllocs(t *testing.T) {
 	chain := benchChain(16, true)
 	r := new(benchReq)
 	cases := map[string]func(){
-		"BatchedHold nil": func() {
+		"Batched nil": func() {
 			h := chainruntime.NewHold(&mu)
 			defer h.Unlock()
-			for _, m := range chainruntime.BatchedHold(&h, chain, nil) {
+			for _, m := range chainruntime.Batched(&h, chain, nil) {
 				r = m.fn(r)
 			}
 		},
-		"BatchedHold mixed": func() {
+		"Batched mixed": func() {
 			h := chainruntime.NewHold(&mu)
 			defer h.Unlock()
-			for _, m := range chainruntime.BatchedHold(&h, chain, isBlocking) {
+			for _, m := range chainruntime.Batched(&h, chain, isBlocking) {
 				r = m.fn(r)
 			}
 		},
-		"BatchedHoldMax": func() {
+		"BatchedMax": func() {
 			h := chainruntime.NewHold(&mu)
 			defer h.Unlock()
-			for _, m := range chainruntime.BatchedHoldMax(&h, chain, isBlocking, 2) {
+			for _, m := range chainruntime.BatchedMax(&h, chain, isBlocking, 2) {
 				r = m.fn(r)
 			}
 		},
@@ -214,11 +214,11 @@ func TestHoldAllocs(t *testing.T) {
 			h := chainruntime.NewHold(&mu)
 			defer h.Unlock()
 			h.Lock()
-			for _, m := range chainruntime.BatchedHold(&h, chain, isBlocking) {
+			for _, m := range chainruntime.Batched(&h, chain, isBlocking) {
 				r = m.fn(r)
 			}
 			r = syncMW(r)
-			for _, m := range chainruntime.BatchedHold(&h, chain, nil) {
+			for _, m := range chainruntime.Batched(&h, chain, nil) {
 				r = m.fn(r)
 			}
 			h.Unlock()
@@ -247,13 +247,13 @@ func TestHoldRace(t *testing.T) {
 		h := chainruntime.NewHold(&mu)
 		defer h.Unlock()
 		h.Lock()
-		for _, e := range chainruntime.BatchedHoldMax(&h, chain, elemBlocking, max) {
+		for _, e := range chainruntime.BatchedMax(&h, chain, elemBlocking, max) {
 			if !e.blocking {
 				guarded++
 			}
 		}
 		guarded++ // the handler
-		for _, e := range chainruntime.BatchedHold(&h, chain, elemBlocking) {
+		for _, e := range chainruntime.Batched(&h, chain, elemBlocking) {
 			if !e.blocking {
 				guarded++
 			}
@@ -283,11 +283,11 @@ func inlinedProbe() bool {
 	return inlined
 }
 
-// TestBatchedHoldInlined checks what the speed of BatchedHold rests on: the
+// TestBatchedInlined checks what the speed of Batched rests on: the
 // compiler inlines the iterator and the loop body into the function that
 // ranges over it, so the loop body's frame is an inlined one. Builds that do
 // not inline (-gcflags=-l) skip it.
-func TestBatchedHoldInlined(t *testing.T) {
+func TestBatchedInlined(t *testing.T) {
 	if !inlinedProbe() {
 		t.Skip("this build does not inline")
 	}
@@ -302,14 +302,14 @@ func TestBatchedHoldInlined(t *testing.T) {
 	}
 	h := chainruntime.NewHold(&mu)
 	defer h.Unlock()
-	for _, m := range chainruntime.BatchedHold(&h, chain, nil) {
+	for _, m := range chainruntime.Batched(&h, chain, nil) {
 		name, inlined := bodyFrame()
-		check("BatchedHold(&h, chain, nil)", name, inlined)
+		check("Batched(&h, chain, nil)", name, inlined)
 		r = m.fn(r)
 	}
-	for _, m := range chainruntime.BatchedHold(&h, chain, isBlocking) {
+	for _, m := range chainruntime.Batched(&h, chain, isBlocking) {
 		name, inlined := bodyFrame()
-		check("BatchedHold(&h, chain, isBlocking)", name, inlined)
+		check("Batched(&h, chain, isBlocking)", name, inlined)
 		r = m.fn(r)
 	}
 }
@@ -335,7 +335,7 @@ func TestHoldServesOuterLoop(t *testing.T) {
 	outer:
 		for round := range 4 {
 			rounds++
-			for i, e := range chainruntime.BatchedHold(&h, chain, elemBlocking) {
+			for i, e := range chainruntime.Batched(&h, chain, elemBlocking) {
 				if c.held == e.blocking {
 					t.Errorf("round %d, %s: lock held=%v", round, e.name, c.held)
 				}

@@ -60,7 +60,7 @@ func TestIndependentCopies(t *testing.T) {
 	got2 := apply(t, pass.Fset, src, e2)
 	want1 := strings.NewReplacer(
 		"\t\"sync\"\n", "\t\"sync\"\n\n\tchainruntime \"github.com/chainlint/chainlint/chain_runtime\"\n",
-		"range chain {", "range chainruntime.Batched(&mu, chain, nil) {",
+		"range chain {", "range chainruntime.BatchedLocker(&mu, chain, nil) {",
 		"\t\t// take the lock\n\t\tmu.Lock()\n", "",
 		"\t\tmu.Unlock() // and release it\n", "",
 	).Replace(src)
@@ -78,7 +78,7 @@ func TestIndependentCopies(t *testing.T) {
 	}
 	// Both fixes' edits can be applied together: they do not overlap.
 	both := apply(t, pass.Fset, src, append(append([]analysis.TextEdit(nil), e1...), e2...))
-	if !strings.Contains(both, "fmt.Println(chain)") || !strings.Contains(both, "chainruntime.Batched") {
+	if !strings.Contains(both, "fmt.Println(chain)") || !strings.Contains(both, "chainruntime.BatchedLocker") {
 		t.Errorf("combined fixes:\n%s", both)
 	}
 	if _, err := first.Edits(); err == nil {
@@ -489,7 +489,7 @@ func TestImportNameFromPackage(t *testing.T) {
 
 import "github.com/chainlint/chainlint/chain_runtime"
 
-var _ = chainruntime.Batched[int]
+var _ = chainruntime.BatchedLocker[int]
 `
 	pass, f := newPass(t, src)
 	pass.TypesInfo = nil
@@ -531,7 +531,7 @@ func TestCRLF(t *testing.T) {
 	got := apply(t, pass.Fset, src, edits)
 	want := strings.ReplaceAll(strings.NewReplacer(
 		"\t\"sync\"\n", "\t\"sync\"\n\n\tchainruntime \"github.com/chainlint/chainlint/chain_runtime\"\n",
-		"range chain {", "range chainruntime.Batched(&mu, chain, nil) {",
+		"range chain {", "range chainruntime.BatchedLocker(&mu, chain, nil) {",
 		"\t\tmu.Lock()\n", "",
 		"\t\tmu.Unlock()\n", "",
 	).Replace(lf), "\n", "\r\n")
@@ -571,7 +571,7 @@ func TestTwoFixesOneImport(t *testing.T) {
 		name := fx.AddImport(RuntimePath, RuntimeName, l.Pos())
 		dl := fx.Node(l).(*dst.RangeStmt)
 		dl.X = &dst.CallExpr{
-			Fun:  &dst.SelectorExpr{X: dst.NewIdent(name), Sel: dst.NewIdent("Batched")},
+			Fun:  &dst.SelectorExpr{X: dst.NewIdent(name), Sel: dst.NewIdent("BatchedLocker")},
 			Args: []dst.Expr{&dst.UnaryExpr{Op: token.AND, X: dst.NewIdent("mu")}, dl.X, dst.NewIdent("nil")},
 		}
 		for _, s := range l.Body.List {
@@ -606,7 +606,7 @@ func TestTwoFixesOneImport(t *testing.T) {
 	if n := strings.Count(got, "chain_runtime\""); n != 1 {
 		t.Errorf("%d imports of the runtime, want 1:\n%s", n, got)
 	}
-	if n := strings.Count(got, "chainruntime2.Batched(&mu, chain, nil)"); n != 2 {
+	if n := strings.Count(got, "chainruntime2.BatchedLocker(&mu, chain, nil)"); n != 2 {
 		t.Errorf("%d loops batched through chainruntime2, want 2:\n%s", n, got)
 	}
 	newPass(t, got) // it type-checks

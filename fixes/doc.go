@@ -7,7 +7,7 @@
 //	if err != nil { ... report without a fix ... }
 //	loop := f.Node(rangeStmt).(*dst.RangeStmt)
 //	rt := f.AddImport(fixes.RuntimePath, fixes.RuntimeName, rangeStmt.Pos())
-//	loop.X = &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(rt), Sel: dst.NewIdent("Batched")}, ...}
+//	loop.X = &dst.CallExpr{Fun: &dst.SelectorExpr{X: dst.NewIdent(rt), Sel: dst.NewIdent("BatchedLocker")}, ...}
 //	edits, err := f.Edits()
 //	if err != nil { ... report without a fix ... }
 //	r.Report(analysis.Diagnostic{..., SuggestedFixes: []analysis.SuggestedFix{{Message: "...", TextEdits: edits}}})

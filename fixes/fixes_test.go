@@ -22,7 +22,7 @@ const runtimeSrc = `package chainruntime
 
 import "sync"
 
-func Batched[M any](l sync.Locker, chain []M, blocking func(M) bool) func(func(int, M) bool) {
+func BatchedLocker[M any](l sync.Locker, chain []M, blocking func(M) bool) func(func(int, M) bool) {
 	return nil
 }
 `
@@ -158,7 +158,7 @@ func deleteStmt(t *testing.T, fx *File, f *ast.File, s ast.Stmt) {
 	}
 }
 
-// batch rewrites the first range loop's X to chainruntime.Batched(&mu,
+// batch rewrites the first range loop's X to chainruntime.BatchedLocker(&mu,
 // X, nil) and deletes mu.Lock() and mu.Unlock() in it, the chainlock fix
 // shape, returning the name the runtime was imported as.
 func batch(t *testing.T, pass *analysis.Pass, f *ast.File, fx *File) string {
@@ -167,7 +167,7 @@ func batch(t *testing.T, pass *analysis.Pass, f *ast.File, fx *File) string {
 	name := fx.AddImport(RuntimePath, RuntimeName, loop.Pos())
 	dl := fx.Node(loop).(*dst.RangeStmt)
 	dl.X = &dst.CallExpr{
-		Fun: &dst.SelectorExpr{X: dst.NewIdent(name), Sel: dst.NewIdent("Batched")},
+		Fun: &dst.SelectorExpr{X: dst.NewIdent(name), Sel: dst.NewIdent("BatchedLocker")},
 		Args: []dst.Expr{
 			&dst.UnaryExpr{Op: token.AND, X: dst.NewIdent("mu")},
 			dl.X,
@@ -227,7 +227,7 @@ var mu sync.Mutex
 // run runs the chain.
 func run(chain []func(int) int, req int) int {
 	// every middleware
-	for _, m := range chainruntime.Batched(&mu, chain, nil) { // loop comment
+	for _, m := range chainruntime.BatchedLocker(&mu, chain, nil) { // loop comment
 		req = m(req) // call it
 	}
 	fmt.Println(req) // done
@@ -248,7 +248,7 @@ import (
 
 var mu sync.Mutex
 
-var _ = chainruntime.Batched[int]
+var _ = chainruntime.BatchedLocker[int]
 
 func run(chain []func(int) int, req int) int {
 	for _, m := range chain {
@@ -274,10 +274,10 @@ import (
 
 var mu sync.Mutex
 
-var _ = chainruntime.Batched[int]
+var _ = chainruntime.BatchedLocker[int]
 
 func run(chain []func(int) int, req int) int {
-	for _, m := range chainruntime.Batched(&mu, chain, nil) {
+	for _, m := range chainruntime.BatchedLocker(&mu, chain, nil) {
 		req = m(req)
 	}
 	return req
@@ -296,7 +296,7 @@ import (
 
 var mu sync.Mutex
 
-var _ = rt.Batched[int]
+var _ = rt.BatchedLocker[int]
 
 func run(chain []func(int) int, req int) int {
 	for _, m := range chain {
@@ -317,10 +317,10 @@ import (
 
 var mu sync.Mutex
 
-var _ = rt.Batched[int]
+var _ = rt.BatchedLocker[int]
 
 func run(chain []func(int) int, req int) int {
-	for _, m := range rt.Batched(&mu, chain, nil) {
+	for _, m := range rt.BatchedLocker(&mu, chain, nil) {
 		req = m(req)
 	}
 	return req
@@ -373,7 +373,7 @@ var _ = log1.Info
 func run(chain []func(int) int, req int) int {
 	chainruntime := "shadow"
 	log.Print(chainruntime)
-	for _, m := range chainruntime2.Batched(&mu, chain, nil) {
+	for _, m := range chainruntime2.BatchedLocker(&mu, chain, nil) {
 		req = m(req)
 	}
 	return req
@@ -393,7 +393,7 @@ import (
 
 var mu sync.Mutex
 
-var _ = chainruntime.Batched[int]
+var _ = chainruntime.BatchedLocker[int]
 
 var chainruntime2 = 1
 
@@ -419,13 +419,13 @@ import (
 
 var mu sync.Mutex
 
-var _ = chainruntime.Batched[int]
+var _ = chainruntime.BatchedLocker[int]
 
 var chainruntime2 = 1
 
 func run(chain []func(int) int, req int) int {
 	chainruntime := chain
-	for _, m := range chainruntime3.Batched(&mu, chainruntime, nil) {
+	for _, m := range chainruntime3.BatchedLocker(&mu, chainruntime, nil) {
 		req = m(req)
 	}
 	return req
@@ -462,7 +462,7 @@ import (
 var mu sync.Mutex
 
 func run(chain []func(int) int, req int) int {
-	for _, m := range chainruntime.Batched(&mu, chain, nil) {
+	for _, m := range chainruntime.BatchedLocker(&mu, chain, nil) {
 		req = m(req)
 	}
 	return req
@@ -488,7 +488,7 @@ func run(chain []func(int) int, req int) int {
 				name := fx.AddImport(RuntimePath, RuntimeName, loop.Pos())
 				dl := fx.Node(loop).(*dst.RangeStmt)
 				dl.X = &dst.CallExpr{
-					Fun:  &dst.SelectorExpr{X: dst.NewIdent(name), Sel: dst.NewIdent("Batched")},
+					Fun:  &dst.SelectorExpr{X: dst.NewIdent(name), Sel: dst.NewIdent("BatchedLocker")},
 					Args: []dst.Expr{dst.NewIdent("nil"), dl.X, dst.NewIdent("nil")},
 				}
 			},
@@ -499,7 +499,7 @@ import chainruntime "github.com/chainlint/chainlint/chain_runtime"
 
 // run has one too.
 func run(chain []func(int) int, req int) int {
-	for _, m := range chainruntime.Batched(nil, chain, nil) {
+	for _, m := range chainruntime.BatchedLocker(nil, chain, nil) {
 		req = m(req)
 	}
 	return req
@@ -543,7 +543,7 @@ var   mu    sync.Mutex
 func other( ) {  }
 
 func run(chain []func(int) int, req int) int {
-	for _, m := range chainruntime.Batched(&mu, chain, nil) {
+	for _, m := range chainruntime.BatchedLocker(&mu, chain, nil) {
 		req = m(req)
 	}
 	return req
@@ -585,7 +585,7 @@ import (
 var mu sync.Mutex
 
 func run(chain []func(int) int, req int) int {
-	for _, m := range chainruntime.Batched(&mu, chain, nil) {
+	for _, m := range chainruntime.BatchedLocker(&mu, chain, nil) {
 		req = m(req) // call it
 	}
 	return req

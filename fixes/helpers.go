@@ -147,7 +147,7 @@ func (f *File) replace(st ast.Stmt, with []dst.Stmt, mode comments) error {
 }
 
 // Expr parses src, a Go expression, into a new decorated expression, for
-// building code from text ("rt.Batched(&mu, chain, nil)").
+// building code from text ("rt.BatchedLocker(&mu, chain, nil)").
 func Expr(src string) (dst.Expr, error) {
 	fset := token.NewFileSet()
 	e, err := parser.ParseExprFrom(fset, "", src, parser.SkipObjectResolution)

@@ -415,8 +415,8 @@ linters:
 			t.Fatal(err)
 		}
 		fixed := string(got)
-		if !strings.Contains(fixed, "range chainruntime.BatchedHold(&hold, s.before, nil) {") ||
-			!strings.Contains(fixed, "range chainruntime.BatchedHold(&hold, s.after, nil) {") ||
+		if !strings.Contains(fixed, "range chainruntime.Batched(&hold, s.before, nil) {") ||
+			!strings.Contains(fixed, "range chainruntime.Batched(&hold, s.after, nil) {") ||
 			strings.Count(fixed, "hold := chainruntime.NewHold(&s.mu)") != 2 ||
 			strings.Count(fixed, `chainruntime "github.com/chainlint/chainlint/chain_runtime"`) != 1 {
 			t.Fatalf("--fix did not batch Run and RunAfter with one import:\n%s\nstderr:\n%s", fixed, stderr)

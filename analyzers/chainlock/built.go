@@ -69,9 +69,9 @@ func (c *checker) reportBuilt(b *built) {
 	if why != "" {
 		d.Message += "; no fix offered: " + why
 	} else {
-		iter := "chainruntime.Batched"
+		iter := "chainruntime.BatchedLocker"
 		if hold {
-			iter = "chainruntime.BatchedHold"
+			iter = "chainruntime.Batched"
 		}
 		d.Message += "; append the middlewares themselves and batch consecutive synchronous middlewares under one acquisition with " +
 			iter + " where " + c.text(b.chain) + " runs" + fixes.RequirementNote(c.pass, runner.File)

@@ -28,7 +28,7 @@ import (
 //	for _, mw := range mws {
 //		chain = append(chain, mw)
 //	}
-//	for _, h := range chainruntime.Batched(&gil, chain, nil) { h(r) }
+//	for _, h := range chainruntime.BatchedLocker(&gil, chain, nil) { h(r) }
 //
 // (or the Hold form, as for any loop). That runs every middleware under the
 // lock as before, and releases it between two only when one blocks. It is

@@ -90,7 +90,7 @@ func (c *checker) takesLockWhy(b *built, r *chains.Loop, lockText string) string
 // the code that would newly run under the lock (its whole body but the
 // middleware calls).
 func (c *checker) planRunner(b *built, r *chains.Loop, lockText string, names ast.Expr) (*plan, string) {
-	p := &plan{fun: "Batched", pred: "nil"}
+	p := &plan{fun: "BatchedLocker", pred: "nil"}
 	arg, why := c.lockArg(b.lock, lockText)
 	if why != "" {
 		return nil, why

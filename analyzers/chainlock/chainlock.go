@@ -69,7 +69,7 @@ func run(pass *analysis.Pass) (any, error) {
 		src:  map[string][]byte{},
 	}
 	for _, l := range c.m.Loops {
-		if c.r.Generated(l.Stmt.Pos()) || l.Batched != nil {
+		if c.r.Generated(l.Stmt.Pos()) || l.RuntimeIter != nil {
 			continue // already batched by the runtime
 		}
 		c.check(l)
@@ -253,9 +253,10 @@ func (c *checker) report(l *chains.Loop, sec *section, mixed bool) {
 		rel := sec.list[sec.ri]
 		d.Related = []analysis.RelatedInformation{{Pos: rel.Pos(), End: rel.End(), Message: lock.Name + " released here"}}
 	}
-	// The message names the form the fix writes: BatchedHold where the
-	// function can defer the hold's release, else Batched (BatchedFunc
-	// for a with-lock helper).
+	// The message names the form the fix writes: Batched where the
+	// function can defer the hold's release, else BatchedLocker (BatchedFunc
+	// for a with-lock helper). Without a fix it names Batched, the form to
+	// write by hand.
 	batcher := "Batched"
 	if lock.Kind == chains.Helper {
 		batcher = "BatchedFunc"
@@ -338,8 +339,8 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 	form := p.fun
 	msg := "Range over " + rt + "." + p.fun + " and drop the per-middleware lock calls"
 	if hold {
-		form = "BatchedHold"
-		msg = "Hold the lock with " + rt + ".NewHold, range over " + rt + ".BatchedHold and drop the per-middleware lock calls"
+		form = "Batched"
+		msg = "Hold the lock with " + rt + ".NewHold, range over " + rt + ".Batched and drop the per-middleware lock calls"
 	}
 	if err := c.rewriteLoop(f, l, p, call); err != nil {
 		return analysis.SuggestedFix{}, "", err
@@ -353,7 +354,7 @@ func (c *checker) fix(l *chains.Loop, sec *section, p *plan) (analysis.Suggested
 
 // batchedCall returns the runtime iterator call that l ranges over after
 // the fix, in the fast form (after writing the Hold's statements before
-// the loop; hold is true) where planHold allows, else Batched, with the
+// the loop; hold is true) where planHold allows, else BatchedLocker, with the
 // runtime's import name in f.
 func (c *checker) batchedCall(f *fixes.File, l *chains.Loop, p *plan) (call dst.Expr, rt string, hold bool, err error) {
 	rt = f.AddImport(fixes.RuntimePath, fixes.RuntimeName, l.Stmt.Pos())

@@ -34,11 +34,11 @@ Fixed (what the suggested fix writes):
 
 	hold := chainruntime.NewHold(&s.vmMu)
 	defer hold.Unlock()
-	for _, m := range chainruntime.BatchedHold(&hold, s.before, nil) {
+	for _, m := range chainruntime.Batched(&hold, s.before, nil) {
 		req = m(req)
 	}
 
-BatchedHold has no defer of its own, so the compiler inlines it and the
+Batched has no defer of its own, so the compiler inlines it and the
 loop body: the loop runs at the speed of a hand-written one under one
 lock, and the deferred Unlock releases the lock if a middleware panics.
 A loop inside another loop gets its hold before the outermost loop of
@@ -49,7 +49,7 @@ rejects a jump over the declaration, and a jump back would defer again).
 Both need the lock expression to mean there what it means at the loop:
 its variables are package-level, or declared before that point and never
 assigned again. Otherwise the fix ranges over
-chainruntime.Batched(&s.vmMu, s.before, nil), as it does for a loop body
+chainruntime.BatchedLocker(&s.vmMu, s.before, nil), as it does for a loop body
 with a defer statement (on a panic, its deferred calls would run before
 the hold's Unlock, with the lock held); a with-lock helper gets
 chainruntime.BatchedFunc. The message names the iterator the fix writes.
@@ -59,7 +59,7 @@ takes the lock itself, an after-chain, in one statement list of one
 function) are reported together, at the first loop with the others as
 related, and fixed with one hold taken before the first loop
 (hold.Lock() after the deferred Unlock), every loop ranging over
-BatchedHold(&hold, ...), the handler's own Lock and Unlock deleted, and
+Batched(&hold, ...), the handler's own Lock and Unlock deleted, and
 hold.Unlock() after the last loop. This is offered only when the code
 between the phases cannot block and operates the lock only by plain
 Lock/Unlock statements, paired in their block; otherwise each loop is
@@ -108,7 +108,7 @@ Two shapes take the lock outside the loop body:
     information. The fix, one edit set for construction and runners,
     appends the middleware itself (chain = append(chain, mw)) and makes
     every loop of the package that runs the chain range over the runtime
-    (the Hold form, or chainruntime.Batched(&gil, chain, nil)), so the lock
+    (the Hold form, or chainruntime.BatchedLocker(&gil, chain, nil)), so the lock
     is taken once per run of synchronous middlewares. It is offered only
     when that changes nothing else: the closure is exactly lock, a call of
     the captured middleware with the closure's own parameters in order

@@ -16,13 +16,13 @@ import (
 )
 
 // The fast form of the fix: the lock is held through a chainruntime.Hold
-// whose Unlock the function defers, and the loop ranges over BatchedHold,
-// which the compiler inlines with the loop body (Batched cannot be: it
+// whose Unlock the function defers, and the loop ranges over Batched,
+// which the compiler inlines with the loop body (BatchedLocker cannot be: it
 // defers its own release):
 //
 //	hold := chainruntime.NewHold(&mu)
 //	defer hold.Unlock()
-//	for _, m := range chainruntime.BatchedHold(&hold, chain, nil) {
+//	for _, m := range chainruntime.Batched(&hold, chain, nil) {
 //
 // The deferred Unlock is what releases the lock on a panic, so the form is
 // only emitted where one deferred call per run of the loop is right.
@@ -34,9 +34,9 @@ type holdPlan struct {
 }
 
 // planHold plans the fast form for l, or says why the loop keeps the
-// Batched form.
+// BatchedLocker form.
 func (c *checker) planHold(l *chains.Loop, p *plan) (*holdPlan, string) {
-	if p.fun != "Batched" {
+	if p.fun != "BatchedLocker" {
 		return nil, "the lock is a with-lock helper"
 	}
 	path, _ := astutil.PathEnclosingInterval(l.File, l.Stmt.Pos(), l.Stmt.End())
@@ -194,7 +194,7 @@ func (c *checker) gotoAcross(fn ast.Node, pos token.Pos) bool {
 func (c *checker) holdName(l *chains.Loop) string {
 	skip := 0
 	for _, o := range c.m.Loops {
-		if o != l && o.Func == l.Func && o.Batched == nil && o.Stmt.Pos() < l.Stmt.Pos() {
+		if o != l && o.Func == l.Func && o.RuntimeIter == nil && o.Stmt.Pos() < l.Stmt.Pos() {
 			skip++
 		}
 	}
@@ -253,5 +253,5 @@ func emitHold(f *fixes.File, rt, lockArg string, p *plan, hp *holdPlan) (dst.Exp
 	if err := f.InsertBefore(hp.before, decl...); err != nil {
 		return nil, err
 	}
-	return fixes.Expr(fmt.Sprintf("%s.BatchedHold(&%s, %s, %s)", rt, hp.name, p.chain, p.pred))
+	return fixes.Expr(fmt.Sprintf("%s.Batched(&%s, %s, %s)", rt, hp.name, p.chain, p.pred))
 }

@@ -29,9 +29,9 @@ import (
 //	hold := chainruntime.NewHold(&mu)
 //	defer hold.Unlock()
 //	hold.Lock()
-//	for _, m := range chainruntime.BatchedHold(&hold, s.before, nil) { req = m(req) }
+//	for _, m := range chainruntime.Batched(&hold, s.before, nil) { req = m(req) }
 //	resp := s.handle(req)
-//	for _, m := range chainruntime.BatchedHold(&hold, s.after, nil) { resp = m(req, resp) }
+//	for _, m := range chainruntime.Batched(&hold, s.after, nil) { resp = m(req, resp) }
 //	hold.Unlock()
 //
 // The code between the loops then runs under the lock, so it must neither
@@ -325,7 +325,7 @@ func (c *checker) reportPhases(ph *phases) {
 		names = append(names, f.l.ChainName)
 	}
 	msg := fmt.Sprintf("lock %s is acquired once per middleware of %s%s, phases of one call under one lock; "+
-		"take it once for all of them with chainruntime.NewHold and range over chainruntime.BatchedHold",
+		"take it once for all of them with chainruntime.NewHold and range over chainruntime.Batched",
 		lock.Name, strings.Join(names, " and "), ph.regionsPhrase())
 	d := analysis.Diagnostic{Pos: lock.Call.Pos(), End: lock.Call.End(), Category: "chainlock"}
 	for _, f := range ph.fs[1:] {
@@ -419,7 +419,7 @@ func (c *checker) phasesFix(ph *phases) (analysis.SuggestedFix, error) {
 				}
 			}
 		} else {
-			call, err = fixes.Expr(fmt.Sprintf("%s.BatchedHold(&%s, %s, %s)", rt, name, p.chain, p.pred))
+			call, err = fixes.Expr(fmt.Sprintf("%s.Batched(&%s, %s, %s)", rt, name, p.chain, p.pred))
 		}
 		if err != nil {
 			return analysis.SuggestedFix{}, err

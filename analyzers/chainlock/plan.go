@@ -19,7 +19,7 @@ const runtimeName = "\x00runtime"
 
 // plan says how to rewrite the loop, or why it cannot be.
 type plan struct {
-	fun      string // Batched or BatchedFunc
+	fun      string // BatchedLocker or BatchedFunc
 	lockArg  string
 	lockExpr ast.Expr // the expression lockArg is made of
 	pred     string   // blocking predicate source, "nil" if none
@@ -40,7 +40,7 @@ type del struct {
 }
 
 func (c *checker) plan(l *chains.Loop, sec *section, mixed bool) (*plan, string) {
-	p := &plan{fun: "Batched", pred: "nil"}
+	p := &plan{fun: "BatchedLocker", pred: "nil"}
 	if why := c.planLock(sec, mixed, p); why != "" {
 		return nil, why
 	}

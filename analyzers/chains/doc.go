@@ -45,9 +45,9 @@
 // function literal of the body holding the call, if any.
 //
 // A range-over-func loop over the bundled runtime's batching iterators
-// (chainruntime.Batched, BatchedMax, BatchedFunc, BatchedFuncMax; code
+// (chainruntime.BatchedLocker, BatchedLockerMax, BatchedFunc, BatchedFuncMax; code
 // chainlock's fix leaves) is a chain loop over their chain argument, with
-// [Loop.Batched] set to the iterator call. chainlock does not judge such
+// [Loop.RuntimeIter] set to the iterator call. chainlock does not judge such
 // loops: the runtime batches them.
 //
 // Each [ElemCall] records the call, how the element is called ([ElemKind]),

@@ -22,7 +22,7 @@ type alias struct {
 // callees do (func values, interface methods, func fields), to keep
 // ordinary walks over lists, maps and counters out.
 func (l *Loop) staticMethods() bool {
-	return l.Shape == RangeShape || l.Shape == IndexShape || l.Batched != nil
+	return l.Shape == RangeShape || l.Shape == IndexShape || l.RuntimeIter != nil
 }
 
 // span is the source range of the loop: its statement, or for a goto loop

@@ -191,7 +191,7 @@ func (m *Model) rangeLoop(s *ast.RangeStmt) *Loop {
 	if iter := m.runtimeIter(s.X); iter != nil {
 		l := m.sliceRange(s, iter.Args[1])
 		if l != nil {
-			l.Shape, l.Batched = IterShape, iter
+			l.Shape, l.RuntimeIter = IterShape, iter
 		}
 		return l
 	}

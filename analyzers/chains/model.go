@@ -94,7 +94,7 @@ const (
 	// IterShape: range over a func iterator: slices.Values(chain),
 	// slices.All, slices.Backward (Reverse), maps.Values, maps.All, a
 	// user-written iter.Seq or iter.Seq2, or the runtime's batching
-	// iterators (Batched set). go/ssa compiles the body into a
+	// iterators (RuntimeIter set). go/ssa compiles the body into a
 	// synthesized yield function (an anonymous function of Func's SSA
 	// form).
 	IterShape
@@ -167,10 +167,10 @@ type Loop struct {
 	// by how the loop uses the element's result and where it runs (see
 	// the package doc).
 	Role Role
-	// Batched is the runtime iterator a range-over-func loop ranges over
-	// (chainruntime.Batched(&mu, chain, nil) and its variants), whose
+	// RuntimeIter is the runtime iterator a range-over-func loop ranges over
+	// (chainruntime.BatchedLocker(&mu, chain, nil) and its variants), whose
 	// chain argument is Chain; nil for any other loop.
-	Batched *ast.CallExpr
+	RuntimeIter *ast.CallExpr
 
 	// elems holds the variables that denote the element or a method or
 	// func field of it (the range value, copies, locals, method values).

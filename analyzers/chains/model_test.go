@@ -46,7 +46,7 @@ var modelProbe = &analysis.Analyzer{
 			if l.Reverse {
 				shape += " reverse"
 			}
-			if l.Batched != nil {
+			if l.RuntimeIter != nil {
 				shape = "batched " + shape
 			}
 			if l.Step != nil {

@@ -14,11 +14,11 @@ const RuntimePath = "github.com/chainlint/chainlint/chain_runtime"
 // runtimeIters are the runtime's batching iterators; each takes the chain
 // as its second argument (the first is the lock, a with-lock helper, or a
 // *Hold made by NewHold(lock) before the loop).
-var runtimeIters = map[string]bool{"Batched": true, "BatchedMax": true, "BatchedFunc": true, "BatchedFuncMax": true,
-	"BatchedHold": true, "BatchedHoldMax": true}
+var runtimeIters = map[string]bool{"BatchedLocker": true, "BatchedLockerMax": true, "BatchedFunc": true, "BatchedFuncMax": true,
+	"Batched": true, "BatchedMax": true}
 
 // runtimeIter returns x when it is a call of one of the runtime's batching
-// iterators (chainruntime.Batched(&mu, chain, nil)), else nil.
+// iterators (chainruntime.BatchedLocker(&mu, chain, nil)), else nil.
 func (m *Model) runtimeIter(x ast.Expr) *ast.CallExpr {
 	call, ok := ast.Unparen(x).(*ast.CallExpr)
 	if !ok || len(call.Args) < 2 {

@@ -56,8 +56,8 @@ func TestCgoFixes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := strings.Count(string(fixed), "range chainruntime.BatchedHold(&hold, e.chain, nil)"); n != 2 || !strings.Contains(string(fixed), "C.twice(C.int(req.N))") {
-				t.Errorf("%s: engine.go has %d BatchedHold loops, want 2, and its use of C:\n%s", name, n, fixed)
+			if n := strings.Count(string(fixed), "range chainruntime.Batched(&hold, e.chain, nil)"); n != 2 || !strings.Contains(string(fixed), "C.twice(C.int(req.N))") {
+				t.Errorf("%s: engine.go has %d Batched loops, want 2, and its use of C:\n%s", name, n, fixed)
 			}
 			gw, err := os.ReadFile(dir + "/gateway.go")
 			if err != nil {

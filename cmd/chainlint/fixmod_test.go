@@ -130,7 +130,7 @@ var importer = &analysis.Analyzer{
 					Pos: fd.Name.Pos(), Message: "needsRuntime needs the runtime",
 					SuggestedFixes: []analysis.SuggestedFix{{Message: "use it", TextEdits: []analysis.TextEdit{
 						{Pos: f.Name.End(), End: f.Name.End(), NewText: []byte("\n\nimport chainruntime \"" + fixes.RuntimePath + "\"")},
-						{Pos: fd.Body.Lbrace + 1, End: fd.Body.Rbrace, NewText: []byte(" _ = chainruntime.Batched[func()] ")},
+						{Pos: fd.Body.Lbrace + 1, End: fd.Body.Rbrace, NewText: []byte(" _ = chainruntime.BatchedLocker[func()] ")},
 					}}},
 				})
 			}

@@ -62,7 +62,7 @@ func BenchmarkGateway(b *testing.B) {
 			if err != nil {
 				return nil, nil, err
 			}
-			g.Batched = batched
+			g.BatchedLocker = batched
 			return g, func() (int64, int64, int64, int64) {
 				s := g.Stats()
 				return s.Acquisitions, s.Handoffs, s.EnsureNanos, s.ReleaseNanos
@@ -73,7 +73,7 @@ func BenchmarkGateway(b *testing.B) {
 			if err != nil {
 				return nil, nil, err
 			}
-			g.Batched = batched
+			g.BatchedLocker = batched
 			return g, nil, nil
 		}},
 	}

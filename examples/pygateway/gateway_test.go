@@ -27,7 +27,7 @@ func load(t *testing.T, path string, batched bool) *Gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.Batched = batched
+	g.BatchedLocker = batched
 	return g
 }
 
@@ -165,14 +165,14 @@ type form string
 
 const (
 	asWritten  form = "as written"                     // around each step
-	eachChain  form = "each chain batched"             // a Batched loop per chain, the other steps as written
+	eachChain  form = "each chain batched"             // a BatchedLocker loop per chain, the other steps as written
 	holdChains form = "one hold for the chains"        // the chains and the handler under one hold, the conversions apart
 	holdAll    form = "one hold for the whole request" // conversions included
 )
 
 // formOf reads the method fn of gateway.go and tells its form from its
 // GIL statements: g.gil.Lock() calls, loops over g.before and g.after
-// ranging over the chain itself or over chainruntime.Batched/BatchedHold,
+// ranging over the chain itself or over chainruntime.BatchedLocker/Batched,
 // and a hold's Lock() before them. Any other shape fails the test: the test
 // no longer knows the runner.
 func formOf(t *testing.T, fn string) form {
@@ -209,7 +209,7 @@ func formOf(t *testing.T, fn string) form {
 			}
 		case *ast.RangeStmt:
 			x := n.X
-			if call, ok := x.(*ast.CallExpr); ok && len(call.Args) > 1 && (selName(call.Fun) == "Batched" || selName(call.Fun) == "BatchedHold") {
+			if call, ok := x.(*ast.CallExpr); ok && len(call.Args) > 1 && (selName(call.Fun) == "BatchedLocker" || selName(call.Fun) == "Batched") {
 				x = call.Args[1]
 				if isChain(x) {
 					batched++
@@ -230,7 +230,7 @@ func formOf(t *testing.T, fn string) form {
 	case plain == 0 && batched == 2 && holdLocked && gilLocks == 0:
 		return holdAll
 	}
-	t.Fatalf("gateway.go: %s has %d loops over the chains, %d over Batched, %d g.gil.Lock() calls, a hold locked: %v: a form the test does not know",
+	t.Fatalf("gateway.go: %s has %d loops over the chains, %d over BatchedLocker, %d g.gil.Lock() calls, a hold locked: %v: a form the test does not know",
 		fn, plain, batched, gilLocks, holdLocked)
 	return ""
 }

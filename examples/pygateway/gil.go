@@ -14,7 +14,7 @@ import (
 
 // gil is the CPython global interpreter lock as a sync.Locker, so that a chain
 // runner can hold it with the same Lock/Unlock calls as any Go mutex, and
-// chainruntime.Batched can hold it across a run of middlewares.
+// chainruntime.BatchedLocker can hold it across a run of middlewares.
 //
 // PyGILState_Ensure returns a per-call state that PyGILState_Release needs,
 // and both must run on the same OS thread. Lock pins the goroutine to its

@@ -29,7 +29,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		g.Batched = *batched
+		g.BatchedLocker = *batched
 		mux.Handle("/", g)
 		mux.Handle("/debug/gil", statsHandler(func() any { return g.Stats() }, g.ResetStats))
 	case "lua":
@@ -40,7 +40,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		g.Batched = *batched
+		g.BatchedLocker = *batched
 		mux.Handle("/", g)
 		mux.Handle("/debug/gil", statsHandler(func() any { return g.Stats() }, g.ResetStats))
 	default:

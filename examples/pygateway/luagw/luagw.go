@@ -45,8 +45,8 @@ type Gateway struct {
 	after   []After
 	handler Handler
 
-	// Batched selects serveBatched instead of serve.
-	Batched bool
+	// BatchedLocker selects serveBatched instead of serve.
+	BatchedLocker bool
 
 	requests atomic.Int64
 	waitBase atomic.Int64
@@ -209,7 +209,7 @@ func (g *Gateway) serveBatched(r *http.Request, body []byte) (written, error) {
 
 	var resp *Response
 	var err error
-	for _, m := range chainruntime.BatchedHold(&hold, g.before, nil) {
+	for _, m := range chainruntime.Batched(&hold, g.before, nil) {
 		resp, err = m(req)
 		if err != nil || resp != nil {
 			break // a Lua error, or a response that ends the before-chain
@@ -218,7 +218,7 @@ func (g *Gateway) serveBatched(r *http.Request, body []byte) (written, error) {
 	if resp == nil && err == nil {
 		resp, err = g.handler(req)
 	}
-	for _, m := range chainruntime.BatchedHold(&hold, g.after, nil) {
+	for _, m := range chainruntime.Batched(&hold, g.after, nil) {
 		if err != nil {
 			break
 		}
@@ -242,7 +242,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	serve := g.serve
-	if g.Batched {
+	if g.BatchedLocker {
 		serve = g.serveBatched
 	}
 	out, err := serve(r, body)

@@ -23,7 +23,7 @@ func TestChain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g.Batched = batched
+		g.BatchedLocker = batched
 		for _, c := range []struct {
 			path  string
 			code  int

@@ -1,6 +1,6 @@
 // Package chainlockfixture is chainlock's end-to-end fixture: chain runners
 // that take a lock once per middleware. chainlint -fix rewrites them onto
-// chainruntime.Batched; the tests check that the middlewares still run in
+// chainruntime.BatchedLocker; the tests check that the middlewares still run in
 // order with the same results, synchronous ones under the lock and
 // asynchronous ones without it, and (with -tags chainlint_fixed) that the
 // lock is now taken once per run of synchronous middlewares.

@@ -33,7 +33,7 @@ type Flow struct {
 	asgn  map[*ast.CallExpr]*ast.Ident
 	gotos bool
 	succ  map[string]map[ssa.Value][]ssa.Value // derivation edges, by request type
-	// runs are the range-over-func loops (over chainruntime.Batched) whose
+	// runs are the range-over-func loops (over chainruntime.BatchedLocker) whose
 	// body assigns a variable of the function, by that variable's cell.
 	runs map[*ssa.Alloc][]*loopRun
 	// yields are the flows of the loops' yield functions, by function.
@@ -44,7 +44,7 @@ type Flow struct {
 
 // loopRun is a range-over-func loop whose body (a yield function) assigns a
 // variable of the enclosing function: req = m(req) in a loop over
-// chainruntime.Batched. The call of the iterator with the yield function
+// chainruntime.BatchedLocker. The call of the iterator with the yield function
 // stands for the variable's value after the loop, derived from its value
 // before it.
 type loopRun struct {
@@ -79,8 +79,8 @@ func New(m *chains.Model, fn ast.Node) *Flow {
 func (f *Flow) findRuns() {
 	loops := map[token.Pos]*chains.Loop{}
 	for _, l := range f.m.Loops {
-		if l.Batched != nil && l.Func == f.node {
-			loops[l.Batched.Lparen] = l
+		if l.RuntimeIter != nil && l.Func == f.node {
+			loops[l.RuntimeIter.Lparen] = l
 		}
 	}
 	if len(loops) == 0 {

@@ -246,14 +246,14 @@ func (f *finder) carriesResponse(t types.Type) bool {
 
 // anchorSteps finds the steps that process responses and anchors each in
 // SSA, in fn itself: the body of a range-over-func loop (a loop over
-// chainruntime.Batched) is a synthesized yield function, and dominance
+// chainruntime.BatchedLocker) is a synthesized yield function, and dominance
 // does not cross functions. It reports whether any step was anchored.
 func (f *finder) anchorSteps() bool {
 	f.calls = ssaCalls(f.sfn)
 	for _, st := range f.findSteps() {
 		switch {
-		case st.loop != nil && st.loop.Batched != nil:
-			st.anchor = f.calls[st.loop.Batched.Lparen] // the iterator's call runs the loop
+		case st.loop != nil && st.loop.RuntimeIter != nil:
+			st.anchor = f.calls[st.loop.RuntimeIter.Lparen] // the iterator's call runs the loop
 		case st.loop != nil:
 			if lb := chains.LoopBlocks(f.sfn, st.loop); lb != nil {
 				st.header = loopHeader(lb)

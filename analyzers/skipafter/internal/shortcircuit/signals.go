@@ -144,7 +144,7 @@ func (f *finder) sourceBefore(ifi *ssa.If, srcCalls map[token.Pos]ssa.CallInstru
 		if dominates(call, ifi) {
 			return src
 		}
-		if src.loop != nil && src.loop.Batched == nil {
+		if src.loop != nil && src.loop.RuntimeIter == nil {
 			if lb := chains.LoopBlocks(f.sfn, src.loop); lb[ifi.Block()] {
 				return src
 			}

@@ -21,7 +21,7 @@ type Gateway struct {
 func (g *Gateway) Load(mws []Middleware) {
 	for _, mw := range mws {
 		g.chain = append(g.chain, func(r *Request) *Request {
-			gil.Lock() // want `lock gil is acquired once per middleware of mws: each closure appended to g.chain takes it around its middleware, and the loop over g.chain runs them one after another \(N acquisitions for an N-middleware chain\); append the middlewares themselves and batch consecutive synchronous middlewares under one acquisition with chainruntime.BatchedHold where g.chain runs`
+			gil.Lock() // want `lock gil is acquired once per middleware of mws: each closure appended to g.chain takes it around its middleware, and the loop over g.chain runs them one after another \(N acquisitions for an N-middleware chain\); append the middlewares themselves and batch consecutive synchronous middlewares under one acquisition with chainruntime.Batched where g.chain runs`
 			r = mw(r)
 			gil.Unlock()
 			return r
@@ -43,7 +43,7 @@ func (g *Gateway) Local(mws []Middleware, r *Request) *Request {
 	for i := range mws {
 		mw := mws[i]
 		chain = append(chain, func(r *Request) *Request {
-			g.mu.Lock() // want `lock g.mu is acquired once per middleware of mws: each closure appended to chain .*with chainruntime.BatchedHold where chain runs`
+			g.mu.Lock() // want `lock g.mu is acquired once per middleware of mws: each closure appended to chain .*with chainruntime.Batched where chain runs`
 			defer g.mu.Unlock()
 			return mw(r)
 		})
@@ -122,7 +122,7 @@ func (srv *LdServer) Handle(r *Request) (*Request, error) {
 }
 
 // Every server's chain, run in a loop over the servers: the lock depends
-// on the outer loop's server, so the inner loop ranges over Batched rather
+// on the outer loop's server, so the inner loop ranges over BatchedLocker rather
 // than a hold before the outer loop.
 func LdHandleAll(srvs []*LdServer, r *Request) {
 	for _, srv := range srvs {
@@ -144,7 +144,7 @@ type LdPipeline[T any] struct {
 func (p *LdPipeline[T]) Add(fns ...func(T) T) {
 	for _, fn := range fns {
 		p.stages = append(p.stages, func(v T) T {
-			p.mu.RLock() // want `read lock p.mu is acquired once per middleware of fns: each closure appended to p.stages .*with chainruntime.BatchedHold where p.stages runs`
+			p.mu.RLock() // want `read lock p.mu is acquired once per middleware of fns: each closure appended to p.stages .*with chainruntime.Batched where p.stages runs`
 			defer p.mu.RUnlock()
 			return fn(v)
 		})
@@ -164,7 +164,7 @@ func LdCompose[T any](fns []func(T) T, mu *sync.Mutex, v T) T {
 	chain := make([]func(T) T, 0, len(fns))
 	for _, fn := range fns {
 		chain = append(chain, func(x T) T {
-			mu.Lock() // want `lock mu is acquired once per middleware of fns: each closure appended to chain .*with chainruntime.BatchedHold where chain runs`
+			mu.Lock() // want `lock mu is acquired once per middleware of fns: each closure appended to chain .*with chainruntime.Batched where chain runs`
 			defer mu.Unlock()
 			return fn(x)
 		})
@@ -186,7 +186,7 @@ func NewLdEngine(lk sync.Locker, steps []func(*Request)) *LdEngine {
 	e := &LdEngine{lk: lk}
 	for _, st := range steps {
 		e.steps = append(e.steps, func(r *Request) {
-			e.lk.Lock() // want `lock e.lk is acquired once per middleware of steps: each closure appended to e.steps .*with chainruntime.BatchedHold where e.steps runs`
+			e.lk.Lock() // want `lock e.lk is acquired once per middleware of steps: each closure appended to e.steps .*with chainruntime.Batched where e.steps runs`
 			st(r)
 			e.lk.Unlock()
 		})

@@ -3,7 +3,7 @@ package a
 import "sync"
 
 // The fast form (a Hold whose Unlock the function defers) and where the
-// fix keeps the Batched form instead.
+// fix keeps the BatchedLocker form instead.
 
 // A name hold is taken in the function: the fix picks hold2.
 func (s *Server) HoldTaken(req *Request) *Request {
@@ -63,7 +63,7 @@ func (s *Server) LiteralInLoop(reqs []*Request) {
 }
 
 // The body defers a call, which on a panic would run before the hold's
-// Unlock, with the lock held: Batched.
+// Unlock, with the lock held: BatchedLocker.
 func (s *Server) BodyDefers(req *Request, log func(string)) *Request {
 	for _, m := range s.before {
 		defer log("done")
@@ -120,7 +120,7 @@ func (s *Server) InCase(req *Request, fast bool) *Request {
 }
 
 // Inside a loop whose iterations change the lock: a hold before the outer
-// loop would lock the first server's mutex for all, so Batched.
+// loop would lock the first server's mutex for all, so BatchedLocker.
 func PerServer(servers []*Server, req *Request) *Request {
 	for _, srv := range servers {
 		for _, m := range srv.before {
@@ -152,7 +152,7 @@ outer:
 }
 
 // A goto jumps back across the loop and the lock is chosen after the top
-// of the function: Batched.
+// of the function: BatchedLocker.
 func (s *Server) GotoPicked(req *Request, pick func() *sync.Mutex) *Request {
 	mu := pick()
 again:

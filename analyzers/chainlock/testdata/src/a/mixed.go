@@ -6,7 +6,7 @@ func (s *Server) Mixed(req *Request) *Request {
 		if m.Async {
 			req = m.Fn(req)
 		} else {
-			s.vmMu.Lock() // want `lock s.vmMu is acquired once per synchronous middleware of s.steps \(a mixed chain: the lock is taken on some iterations only\); batch consecutive synchronous middlewares under one acquisition with chainruntime.BatchedHold and a blocking predicate`
+			s.vmMu.Lock() // want `lock s.vmMu is acquired once per synchronous middleware of s.steps \(a mixed chain: the lock is taken on some iterations only\); batch consecutive synchronous middlewares under one acquisition with chainruntime.Batched and a blocking predicate`
 			req = m.Fn(req)
 			s.vmMu.Unlock()
 		}

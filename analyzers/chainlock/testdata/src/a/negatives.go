@@ -101,7 +101,7 @@ func (s *Server) NoCall(names []string) int {
 
 // Code that already uses the runtime.
 func (s *Server) AlreadyBatched(req *Request) *Request {
-	for _, m := range chainruntime.Batched(&s.vmMu, s.before, nil) {
+	for _, m := range chainruntime.BatchedLocker(&s.vmMu, s.before, nil) {
 		req = m(req)
 	}
 	return req

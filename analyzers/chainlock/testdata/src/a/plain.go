@@ -4,7 +4,7 @@ import "sync"
 
 func (s *Server) RunBefore(req *Request) *Request {
 	for _, m := range s.before {
-		s.vmMu.Lock() // want `lock s.vmMu is acquired once per middleware of s.before \(N acquisitions for an N-middleware chain\); batch consecutive synchronous middlewares under one acquisition with chainruntime.BatchedHold`
+		s.vmMu.Lock() // want `lock s.vmMu is acquired once per middleware of s.before \(N acquisitions for an N-middleware chain\); batch consecutive synchronous middlewares under one acquisition with chainruntime.Batched`
 		req = m(req)
 		s.vmMu.Unlock()
 	}

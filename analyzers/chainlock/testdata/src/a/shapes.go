@@ -4,7 +4,7 @@ import (
 	rt "github.com/chainlint/chainlint/chain_runtime"
 )
 
-var _ = rt.Batched[Middleware]
+var _ = rt.BatchedLocker[Middleware]
 
 // The runtime is already imported under another name: the fix reuses it.
 // Comments in the body stay; labels keep working.

@@ -10,7 +10,7 @@ var hooks []func(string)
 func Register(hs []func(string)) {
 	for _, h := range hs {
 		hooks = append(hooks, func(s string) {
-			bl.Interp.Lock() // want `lock bl.Interp is acquired once per middleware of hs: each closure appended to hooks .*with chainruntime.BatchedHold where hooks runs`
+			bl.Interp.Lock() // want `lock bl.Interp is acquired once per middleware of hs: each closure appended to hooks .*with chainruntime.Batched where hooks runs`
 			defer bl.Interp.Unlock()
 			h(s)
 		})

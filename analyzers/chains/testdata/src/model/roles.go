@@ -8,8 +8,8 @@ import (
 
 // Loops over the runtime's batching iterators are chain loops over the
 // chain argument.
-func (s *Server) Batched(req *Request) *Request { // want `fact runsChain\(before=true, after=false, req=0\)`
-	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) { // want `batched iterator loop over s.before: before \[func\+feeds\]`
+func (s *Server) BatchedLocker(req *Request) *Request { // want `fact runsChain\(before=true, after=false, req=0\)`
+	for _, m := range chainruntime.BatchedLocker(&s.mu, s.before, nil) { // want `batched iterator loop over s.before: before \[func\+feeds\]`
 		req = m(req)
 	}
 	for i := range chainruntime.BatchedFuncMax(s.withLock, s.hooks, nil, 4) { // want `batched iterator loop over s.hooks: before \[method\+leaves\]`
@@ -22,13 +22,13 @@ func (s *Server) Batched(req *Request) *Request { // want `fact runsChain\(befor
 
 // Loops over a Hold (chainlock's fast form) are batched iterator loops
 // over the chain argument too.
-func (s *Server) BatchedHold(req *Request) *Request { // want `fact runsChain\(before=true, after=false, req=0\)`
+func (s *Server) Batched(req *Request) *Request { // want `fact runsChain\(before=true, after=false, req=0\)`
 	hold := chainruntime.NewHold(&s.mu)
 	defer hold.Unlock()
-	for _, m := range chainruntime.BatchedHold(&hold, s.before, nil) { // want `batched iterator loop over s.before: before \[func\+feeds\]`
+	for _, m := range chainruntime.Batched(&hold, s.before, nil) { // want `batched iterator loop over s.before: before \[func\+feeds\]`
 		req = m(req)
 	}
-	for i := range chainruntime.BatchedHoldMax(&hold, s.hooks, nil, 4) { // want `batched iterator loop over s.hooks: before \[method\+leaves\]`
+	for i := range chainruntime.BatchedMax(&hold, s.hooks, nil, 4) { // want `batched iterator loop over s.hooks: before \[method\+leaves\]`
 		if r := s.hooks[i].Serve(req); r == nil {
 			return r
 		}

@@ -17,7 +17,7 @@ type BatchedServer struct {
 
 func (s *BatchedServer) ServeStale(req *Request) *Response {
 	r := req
-	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) {
+	for _, m := range chainruntime.BatchedLocker(&s.mu, s.before, nil) {
 		var resp *Response
 		if r, resp = m(r); resp != nil {
 			return resp
@@ -32,14 +32,14 @@ func (s *BatchedServer) ServeStale(req *Request) *Response {
 
 func (s *BatchedServer) ServeLatest(req *Request) *Response {
 	r := req
-	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) {
+	for _, m := range chainruntime.BatchedLocker(&s.mu, s.before, nil) {
 		var resp *Response
 		if r, resp = m(r); resp != nil {
 			return resp
 		}
 	}
 	resp := s.handler(r)
-	for _, m := range chainruntime.Batched(&s.mu, s.after, nil) {
+	for _, m := range chainruntime.BatchedLocker(&s.mu, s.after, nil) {
 		resp = m(r, resp)
 	}
 	return resp
@@ -47,7 +47,7 @@ func (s *BatchedServer) ServeLatest(req *Request) *Response {
 
 func (s *BatchedServer) ServeNil(req *Request) *Response {
 	resp := s.handler(req)
-	for _, m := range chainruntime.Batched(&s.mu, s.after, nil) {
+	for _, m := range chainruntime.BatchedLocker(&s.mu, s.after, nil) {
 		resp = m(nil, resp) // want `the after-chain s\.after gets nil instead of the request; pass req, the request ServeNil received and the one s\.handler got`
 	}
 	return resp
@@ -57,7 +57,7 @@ func (s *BatchedServer) ServeNil(req *Request) *Response {
 // the parameter itself (as examples/gateway does).
 func (s *BatchedServer) ServeOrig(req *Request) *Response {
 	orig := req
-	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) {
+	for _, m := range chainruntime.BatchedLocker(&s.mu, s.before, nil) {
 		next, resp := m(req)
 		if resp != nil {
 			return resp
@@ -77,7 +77,7 @@ func (s *BatchedServer) ServeHoldStale(req *Request) *Response {
 	hold := chainruntime.NewHold(&s.mu)
 	defer hold.Unlock()
 	r := req
-	for _, m := range chainruntime.BatchedHold(&hold, s.before, nil) {
+	for _, m := range chainruntime.Batched(&hold, s.before, nil) {
 		var resp *Response
 		if r, resp = m(r); resp != nil {
 			return resp
@@ -95,14 +95,14 @@ func (s *BatchedServer) ServeHoldLatest(req *Request) *Response {
 	defer hold.Unlock()
 	hold.Lock()
 	r := req
-	for _, m := range chainruntime.BatchedHold(&hold, s.before, nil) {
+	for _, m := range chainruntime.Batched(&hold, s.before, nil) {
 		var resp *Response
 		if r, resp = m(r); resp != nil {
 			return resp
 		}
 	}
 	resp := s.handler(r)
-	for _, m := range chainruntime.BatchedHold(&hold, s.after, nil) {
+	for _, m := range chainruntime.Batched(&hold, s.after, nil) {
 		resp = m(r, resp)
 	}
 	hold.Unlock()

@@ -8,18 +8,18 @@ import (
 	"runner"
 )
 
-// Batched runs its before-chain through the runtime's batching iterator
+// BatchedLocker runs its before-chain through the runtime's batching iterator
 // (as chainlock's fix leaves it): the return inside the range-over-func
 // body skips the after-chain all the same.
-type Batched struct {
+type BatchedLocker struct {
 	mu      sync.Mutex
 	chain   *runner.Chain
 	handler func(*runner.Request) *runner.Response
 	handle2 func(*runner.Request) (*runner.Response, error)
 }
 
-func (b *Batched) Serve(req *runner.Request) *runner.Response {
-	for _, m := range chainruntime.Batched(&b.mu, b.chain.Before, nil) {
+func (b *BatchedLocker) Serve(req *runner.Request) *runner.Response {
+	for _, m := range chainruntime.BatchedLocker(&b.mu, b.chain.Before, nil) {
 		if r := m(req); r != nil {
 			return r // want `short-circuit response from b.chain.Before is returned here without running the after-chain b.chain.RunAfter and runner.ApplyGlobalHeaders\(resp\)`
 		}
@@ -31,15 +31,15 @@ func (b *Batched) Serve(req *runner.Request) *runner.Response {
 }
 
 // fail is an error funnel: it runs the after-chain itself.
-func (b *Batched) fail(req *runner.Request, err error) *runner.Response {
+func (b *BatchedLocker) fail(req *runner.Request, err error) *runner.Response {
 	return b.chain.RunAfter(req, &runner.Response{})
 }
 
 // ServeFunnel: the funnel's return does not hide the common path (every
 // return of a function whose range-over-func body returns goes through its
 // result variables).
-func (b *Batched) ServeFunnel(req *runner.Request) *runner.Response {
-	for _, m := range chainruntime.Batched(&b.mu, b.chain.Before, nil) {
+func (b *BatchedLocker) ServeFunnel(req *runner.Request) *runner.Response {
+	for _, m := range chainruntime.BatchedLocker(&b.mu, b.chain.Before, nil) {
 		if r := m(req); r != nil {
 			return r // want `short-circuit response from b.chain.Before is returned here without running the after-chain b.chain.RunAfter and runner.ApplyGlobalHeaders\(resp\)`
 		}
@@ -55,10 +55,10 @@ func (b *Batched) ServeFunnel(req *runner.Request) *runner.Response {
 
 // ServeHold runs its before-chain over a Hold (chainlock's fast form): the
 // return inside the loop body skips the after-chain all the same.
-func (b *Batched) ServeHold(req *runner.Request) *runner.Response {
+func (b *BatchedLocker) ServeHold(req *runner.Request) *runner.Response {
 	hold := chainruntime.NewHold(&b.mu)
 	defer hold.Unlock()
-	for _, m := range chainruntime.BatchedHold(&hold, b.chain.Before, nil) {
+	for _, m := range chainruntime.Batched(&hold, b.chain.Before, nil) {
 		if r := m(req); r != nil {
 			return r // want `short-circuit response from b.chain.Before is returned here without running the after-chain b.chain.RunAfter and runner.ApplyGlobalHeaders\(resp\)`
 		}
@@ -72,11 +72,11 @@ func (b *Batched) ServeHold(req *runner.Request) *runner.Response {
 // ServeHoldShared shares one acquisition between the before-chain and the
 // handler (chainlock's cross-phase form); the short-circuit still skips
 // the after-chain.
-func (b *Batched) ServeHoldShared(req *runner.Request) *runner.Response {
+func (b *BatchedLocker) ServeHoldShared(req *runner.Request) *runner.Response {
 	hold := chainruntime.NewHold(&b.mu)
 	defer hold.Unlock()
 	hold.Lock()
-	for _, m := range chainruntime.BatchedHoldMax(&hold, b.chain.Before, nil, 8) {
+	for _, m := range chainruntime.BatchedMax(&hold, b.chain.Before, nil, 8) {
 		if r := m(req); r != nil {
 			return r // want `short-circuit response from b.chain.Before is returned here without running the after-chain b.chain.RunAfter and runner.ApplyGlobalHeaders\(resp\)`
 		}

@@ -121,8 +121,8 @@ func (s *Server) Routed(req *Request) *Response {
 // A before-chain and an after-chain run through the runtime's batching
 // iterator: the return inside the range-over-func body (compiled into the
 // yield function) hands back the short-circuit response.
-func (s *Server) Batched(req *Request) (*Response, error) {
-	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) {
+func (s *Server) BatchedLocker(req *Request) (*Response, error) {
+	for _, m := range chainruntime.BatchedLocker(&s.mu, s.before, nil) {
 		r, err := m(req)
 		if err != nil {
 			return nil, err // want `error from s.before is returned here: skips \[the after-chain s.after\(after\);apply\(resp\)\] of \[the after-chain s.after\(after\);apply\(resp\)\]`
@@ -132,7 +132,7 @@ func (s *Server) Batched(req *Request) (*Response, error) {
 		}
 	}
 	resp := s.handler(req)
-	for _, a := range chainruntime.Batched(&s.mu, s.after, nil) {
+	for _, a := range chainruntime.BatchedLocker(&s.mu, s.after, nil) {
 		resp = a(req, resp)
 	}
 	apply(resp)
@@ -143,7 +143,7 @@ func (s *Server) Batched(req *Request) (*Response, error) {
 // goes through the common path: nothing to report.
 func (s *Server) BatchedRouted(req *Request) *Response {
 	var resp *Response
-	for _, m := range chainruntime.Batched(&s.mu, s.before, nil) {
+	for _, m := range chainruntime.BatchedLocker(&s.mu, s.before, nil) {
 		if r, _ := m(req); r != nil {
 			resp = r
 			break
@@ -152,7 +152,7 @@ func (s *Server) BatchedRouted(req *Request) *Response {
 	if resp == nil {
 		resp = s.handler(req)
 	}
-	for _, a := range chainruntime.Batched(&s.mu, s.after, nil) {
+	for _, a := range chainruntime.BatchedLocker(&s.mu, s.after, nil) {
 		resp = a(req, resp)
 	}
 	apply(resp)
