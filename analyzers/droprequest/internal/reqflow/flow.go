@@ -52,6 +52,7 @@ type loopRun struct {
 	mc   *ssa.MakeClosure // the yield function
 	step string           // "the before-chain s.before"
 	pos  token.Pos
+	end  token.Pos // the end of the range statement
 }
 
 // New returns the request flow of fn (a *ast.FuncDecl or
@@ -107,7 +108,7 @@ func (f *Flow) findRuns() {
 					if f.runs == nil {
 						f.runs = map[*ssa.Alloc][]*loopRun{}
 					}
-					f.runs[a] = append(f.runs[a], &loopRun{run: run, mc: mc, step: step, pos: l.Stmt.Pos()})
+					f.runs[a] = append(f.runs[a], &loopRun{run: run, mc: mc, step: step, pos: l.Stmt.Pos(), end: l.Stmt.End()})
 				}
 			}
 		}

@@ -20,7 +20,7 @@ func (f *Flow) latest(in ssa.Instruction, t types.Type) (*Latest, []*Latest) {
 		return nil, nil
 	}
 	if l := f.handlerRequest(in, t); l != nil {
-		f.name(l, in)
+		f.name(l, in, t)
 		return l, nil
 	}
 	var roots []ssa.Value
@@ -67,7 +67,7 @@ func (f *Flow) latest(in ssa.Instruction, t types.Type) (*Latest, []*Latest) {
 		if leaf {
 			l := &Latest{Value: v}
 			f.origin(l, t)
-			f.name(l, in)
+			f.name(l, in, t)
 			frontier = append(frontier, l)
 		}
 	}
@@ -304,7 +304,7 @@ func (f *Flow) funcName() string {
 // captured variable never assigned, or a local variable that holds the
 // value from an anchor (its definition, or a use of it as a call argument)
 // that dominates in, with no assignment to it after the anchor.
-func (f *Flow) name(l *Latest, in ssa.Instruction) {
+func (f *Flow) name(l *Latest, in ssa.Instruction, t types.Type) {
 	if f.gotos {
 		l.NoExpr = "the function uses goto"
 		return
@@ -323,6 +323,10 @@ func (f *Flow) name(l *Latest, in ssa.Instruction) {
 			l.Expr = v.Name()
 			return
 		}
+	}
+	if v := n.iterated(l.Value, t); v != nil {
+		l.Expr = v.Name()
+		return
 	}
 	l.NoExpr = "no variable in scope is known to hold " + l.Origin
 }
@@ -427,6 +431,37 @@ func (n *namer) lifted(val ssa.Value) *types.Var {
 		return pv
 	}
 	return nil
+}
+
+// iterated names the variable a range-over-func chain loop (val is the
+// call that runs it) leaves the request in: the loop body stores each
+// middleware's request into that variable, so after the loop it holds the
+// latest one however the loop was left (a break before the store leaves
+// the request the short-circuiting middleware received), when nothing
+// assigns it between the loop and n.in. Two such variables of the
+// request's type name nothing.
+func (n *namer) iterated(val ssa.Value, t types.Type) *types.Var {
+	run, ok := val.(*ssa.Call)
+	if !ok || t == nil {
+		return nil
+	}
+	var found *types.Var
+	for a, runs := range n.f.runs {
+		i := slices.IndexFunc(runs, func(r *loopRun) bool { return r.run == run })
+		p, isPtr := a.Type().(*types.Pointer)
+		if i < 0 || !isPtr || !types.Identical(p.Elem(), t) {
+			continue
+		}
+		pv := n.lookup(a.Comment)
+		if pv == nil || pv.Pos() != a.Pos() || !n.holds(pv, runs[i].end) {
+			continue
+		}
+		if found != nil && found != pv {
+			return nil
+		}
+		found = pv
+	}
+	return found
 }
 
 // passed names a variable passed as a call argument, holding val, by a

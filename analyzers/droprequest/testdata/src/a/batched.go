@@ -108,3 +108,56 @@ func (s *BatchedServer) ServeHoldLatest(req *Request) *Response {
 	hold.Unlock()
 	return resp
 }
+
+// ServeHoldBreak is the shape chainlock's and skipafter's fixes leave when
+// applied one after the other: the short-circuit leaves the loop by break,
+// the handler runs only without a response, and the after-chain still gets
+// the request from before the before-chain. After the loop, req holds the
+// latest request on both ways out (the break leaves the one the
+// short-circuiting middleware received).
+func (s *BatchedServer) ServeHoldBreak(req *Request) *Response {
+	orig := req
+	var resp *Response
+	hold := chainruntime.NewHold(&s.mu)
+	defer hold.Unlock()
+	for _, m := range chainruntime.Batched(&hold, s.before, nil) {
+		var next *Request
+		next, resp = m(req)
+		if resp != nil {
+			break
+		}
+		req = next
+	}
+	if resp == nil {
+		resp = s.handler(req)
+	}
+	for _, m := range s.after {
+		resp = m(orig, resp) // want `the after-chain s\.after gets the stale request orig, from before the before-chain s\.before; pass req, the request as the before-chain s\.before left it`
+	}
+	return resp
+}
+
+// ServeHoldBreakReassigned assigns req after the loop: req no longer holds
+// what the loop left, so no fix names it.
+func (s *BatchedServer) ServeHoldBreakReassigned(req *Request) *Response {
+	orig := req
+	var resp *Response
+	hold := chainruntime.NewHold(&s.mu)
+	defer hold.Unlock()
+	for _, m := range chainruntime.Batched(&hold, s.before, nil) {
+		var next *Request
+		next, resp = m(req)
+		if resp != nil {
+			break
+		}
+		req = next
+	}
+	if resp == nil {
+		resp = s.handler(req)
+		req = nil
+	}
+	for _, m := range s.after {
+		resp = m(orig, resp) // want `the after-chain s\.after gets the stale request orig, from before the before-chain s\.before; pass the request as the before-chain s\.before left it; no fix: no variable in scope is known to hold the request as the before-chain s\.before left it`
+	}
+	return resp
+}
