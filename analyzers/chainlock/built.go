@@ -29,19 +29,16 @@ import (
 // and the running loops together.
 func (c *checker) builtChains(l *chains.Loop) {
 	for _, ec := range l.Calls {
-		if ec.Closure == nil {
-			continue
-		}
-		as := c.appendedTo(l, ec.Closure)
+		lit, as := c.appendedClosure(l, ec)
 		if as == nil {
 			continue
 		}
 		chain := as.Lhs[0]
-		sec := c.closureSection(l, ec)
+		sec := c.closureSection(l, ec, lit)
 		if sec == nil || !c.m.Invariant(l, sec.acq) {
 			continue
 		}
-		b := &built{loop: l, ec: ec, lit: ec.Closure, as: as, chain: chain,
+		b := &built{loop: l, ec: ec, lit: lit, as: as, chain: chain,
 			obj: origin(c.chainObj(chain)), lock: sec.acq, runners: c.runningLoops(l, chain)}
 		c.exportBuilt(b)
 		if len(b.runners) > 0 {
@@ -57,9 +54,9 @@ func (c *checker) reportBuilt(b *built) {
 	lock, runner := b.lock, b.runners[0]
 	d := analysis.Diagnostic{
 		Pos: lock.Call.Pos(), End: lock.Call.End(), Category: "chainlock",
-		Message: fmt.Sprintf("%s %s is acquired once per middleware of %s: each closure appended to %s takes it around its middleware, "+
+		Message: fmt.Sprintf("%s once per middleware of %s: each closure appended to %s takes it around its middleware, "+
 			"and the loop over %s runs them one after another (N acquisitions for an N-middleware chain)",
-			lockNoun(lock.Kind), lock.Name, b.loop.ChainName, c.text(b.chain), runner.ChainName),
+			builtLockPhrase(lock), b.loop.ChainName, c.text(b.chain), runner.ChainName),
 	}
 	for _, r := range b.runners {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: r.Stmt.Pos(), End: r.Stmt.End(),
@@ -80,6 +77,16 @@ func (c *checker) reportBuilt(b *built) {
 	c.r.Report(d)
 }
 
+// builtLockPhrase says what each closure does with lock: "lock mu is
+// acquired", or for a with-lock helper "the lock of helper withGIL is
+// taken".
+func builtLockPhrase(lock chains.LockOp) string {
+	if lock.Kind == chains.Helper {
+		return "the lock of helper " + lock.Name + " is taken"
+	}
+	return lockNoun(lock.Kind) + " " + lock.Name + " is acquired"
+}
+
 // lockNoun names what kind of lock a closure takes.
 func lockNoun(k chains.LockKind) string {
 	switch k {
@@ -89,6 +96,28 @@ func lockNoun(k chains.LockKind) string {
 		return "semaphore"
 	}
 	return "lock"
+}
+
+// appendedClosure returns the function literal of l's body, holding the
+// element call ec, that l appends to a chain, and the append statement:
+// the innermost literal around ec, or one further out when the inner ones
+// are callbacks (func(r *Req) { withGIL(func() { mw(r) }) }).
+func (c *checker) appendedClosure(l *chains.Loop, ec *chains.ElemCall) (*ast.FuncLit, *ast.AssignStmt) {
+	if ec.Closure == nil {
+		return nil, nil
+	}
+	path, _ := astutil.PathEnclosingInterval(l.File, ec.Call.Pos(), ec.Call.End())
+	for _, n := range path {
+		if n == l.Body {
+			break
+		}
+		if lit, ok := n.(*ast.FuncLit); ok {
+			if as := c.appendedTo(l, lit); as != nil {
+				return lit, as
+			}
+		}
+	}
+	return nil, nil
 }
 
 // appendedTo returns the statement x = append(x, ..., lit, ...) that
@@ -121,10 +150,10 @@ func ident(e ast.Expr) *ast.Ident {
 // closureSection finds the critical section around the element call in
 // its closure: acquire and release in one statement list, or a deferred
 // release in the closure's body.
-func (c *checker) closureSection(l *chains.Loop, ec *chains.ElemCall) *section {
+func (c *checker) closureSection(l *chains.Loop, ec *chains.ElemCall, lit *ast.FuncLit) *section {
 	path, _ := astutil.PathEnclosingInterval(l.File, ec.Call.Pos(), ec.Call.End())
 	slices.Reverse(path)
-	i := slices.Index(path, ast.Node(ec.Closure.Body))
+	i := slices.Index(path, ast.Node(lit.Body))
 	if i < 0 || path[len(path)-1] != ec.Call {
 		return nil
 	}
@@ -133,7 +162,7 @@ func (c *checker) closureSection(l *chains.Loop, ec *chains.ElemCall) *section {
 		return sec
 	}
 	// func(r *Req) { gil.Lock(); defer gil.Unlock(); mw(r) }
-	list := ec.Closure.Body.List
+	list := lit.Body.List
 	for ai, st := range list {
 		acq, ok := c.m.StmtLockOp(st)
 		if !ok || acq.Op != chains.Acquire {

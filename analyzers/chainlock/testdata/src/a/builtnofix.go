@@ -372,3 +372,67 @@ func NfInitRun(r *Request) *Request {
 	}
 	return r
 }
+
+// The closures take the lock through a with-lock helper: the finding, no
+// fix (the fix moves only a mutex, read lock or Locker).
+var nfHelperVM VM
+var nfHelper []Middleware
+
+func NfHelper(mws []Middleware) {
+	for _, mw := range mws {
+		nfHelper = append(nfHelper, func(r *Request) *Request {
+			nfHelperVM.withGIL(func() { // want `the lock of helper nfHelperVM.withGIL is taken once per middleware of mws: each closure appended to nfHelper takes it around its middleware, and the loop over nfHelper runs them one after another \(N acquisitions for an N-middleware chain\); no fix offered: the closures take nfHelperVM.withGIL, a with-lock helper, and the fix moves only a mutex, read lock or Locker into the runtime`
+				r = mw(r)
+			})
+			return r
+		})
+	}
+}
+
+func NfHelperRun(r *Request) *Request {
+	for _, h := range nfHelper {
+		r = h(r)
+	}
+	return r
+}
+
+// Negative: the helper's callback does not call the middleware, which
+// runs outside the lock.
+var nfHelperOutside []Middleware
+
+func NfHelperOutside(mws []Middleware) {
+	for _, mw := range mws {
+		nfHelperOutside = append(nfHelperOutside, func(r *Request) *Request {
+			nfHelperVM.withGIL(func() { fmt.Println(r.Path) })
+			return mw(r)
+		})
+	}
+}
+
+func NfHelperOutsideRun(r *Request) *Request {
+	for _, h := range nfHelperOutside {
+		r = h(r)
+	}
+	return r
+}
+
+// Negative: a callback helper that takes no lock.
+func nfNoLock(f func()) { f() }
+
+var nfHelperNoLock []Middleware
+
+func NfHelperNoLock(mws []Middleware) {
+	for _, mw := range mws {
+		nfHelperNoLock = append(nfHelperNoLock, func(r *Request) *Request {
+			nfNoLock(func() { r = mw(r) })
+			return r
+		})
+	}
+}
+
+func NfHelperNoLockRun(r *Request) *Request {
+	for _, h := range nfHelperNoLock {
+		r = h(r)
+	}
+	return r
+}
