@@ -56,7 +56,7 @@ func (c *checker) reportBuilt(b *built) {
 		Pos: lock.Call.Pos(), End: lock.Call.End(), Category: "chainlock",
 		Message: fmt.Sprintf("%s once per middleware of %s: each closure appended to %s takes it around its middleware, "+
 			"and the loop over %s runs them one after another (N acquisitions for an N-middleware chain)",
-			builtLockPhrase(lock), b.loop.ChainName, c.text(b.chain), runner.ChainName),
+			lockPhrase(lock), b.loop.ChainName, c.text(b.chain), runner.ChainName),
 	}
 	for _, r := range b.runners {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: r.Stmt.Pos(), End: r.Stmt.End(),
@@ -75,27 +75,6 @@ func (c *checker) reportBuilt(b *built) {
 		d.SuggestedFixes = []analysis.SuggestedFix{fix}
 	}
 	c.r.Report(d)
-}
-
-// builtLockPhrase says what each closure does with lock: "lock mu is
-// acquired", or for a with-lock helper "the lock of helper withGIL is
-// taken".
-func builtLockPhrase(lock chains.LockOp) string {
-	if lock.Kind == chains.Helper {
-		return "the lock of helper " + lock.Name + " is taken"
-	}
-	return lockNoun(lock.Kind) + " " + lock.Name + " is acquired"
-}
-
-// lockNoun names what kind of lock a closure takes.
-func lockNoun(k chains.LockKind) string {
-	switch k {
-	case chains.RMutex:
-		return "read lock"
-	case chains.Semaphore:
-		return "semaphore"
-	}
-	return "lock"
 }
 
 // appendedClosure returns the function literal of l's body, holding the

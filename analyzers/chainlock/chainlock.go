@@ -231,23 +231,23 @@ func (c *checker) check(l *chains.Loop) {
 	c.found = append(c.found, finding{l, sec, mixed})
 }
 
-func (c *checker) report(l *chains.Loop, sec *section, mixed bool) {
-	lock := sec.acq
-	what := "lock " + lock.Name
+// lockPhrase says what each middleware's run does with lock, as the
+// findings open: "lock mu is acquired", "read lock mu is acquired",
+// "semaphore sem is acquired", "the lock of helper withGIL is taken".
+func lockPhrase(lock chains.LockOp) string {
 	switch lock.Kind {
 	case chains.RMutex:
-		what = "read lock " + lock.Name
+		return "read lock " + lock.Name + " is acquired"
 	case chains.Semaphore:
-		what = "semaphore " + lock.Name
-	case chains.Pair:
-		what = "lock " + lock.Name
+		return "semaphore " + lock.Name + " is acquired"
 	case chains.Helper:
-		what = "the lock of helper " + lock.Name
+		return "the lock of helper " + lock.Name + " is taken"
 	}
-	verb := "is acquired"
-	if lock.Kind == chains.Helper {
-		verb = "is taken"
-	}
+	return "lock " + lock.Name + " is acquired"
+}
+
+func (c *checker) report(l *chains.Loop, sec *section, mixed bool) {
+	lock := sec.acq
 	d := analysis.Diagnostic{Pos: lock.Call.Pos(), End: lock.Call.End(), Category: "chainlock"}
 	if sec.list != nil {
 		rel := sec.list[sec.ri]
@@ -275,13 +275,13 @@ func (c *checker) report(l *chains.Loop, sec *section, mixed bool) {
 	}
 	var msg string
 	if mixed {
-		msg = fmt.Sprintf("%s %s once per synchronous middleware of %s (a mixed chain: the lock is taken on some iterations only); "+
+		msg = fmt.Sprintf("%s once per synchronous middleware of %s (a mixed chain: the lock is taken on some iterations only); "+
 			"batch consecutive synchronous middlewares under one acquisition with chainruntime.%s and a blocking predicate",
-			what, verb, l.ChainName, batcher)
+			lockPhrase(lock), l.ChainName, batcher)
 	} else {
-		msg = fmt.Sprintf("%s %s once per middleware of %s (N acquisitions for an N-middleware chain); "+
+		msg = fmt.Sprintf("%s once per middleware of %s (N acquisitions for an N-middleware chain); "+
 			"batch consecutive synchronous middlewares under one acquisition with chainruntime.%s",
-			what, verb, l.ChainName, batcher)
+			lockPhrase(lock), l.ChainName, batcher)
 	}
 	msg += note
 	if why != "" {

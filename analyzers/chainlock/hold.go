@@ -46,7 +46,7 @@ func (c *checker) planHold(l *chains.Loop, p *plan) (*holdPlan, string) {
 	if fnAt := slices.Index(path, l.Func); fnAt > 0 {
 		path = path[:fnAt+1] // the loops and statements of l's own function
 	}
-	if defers(l.Body) {
+	if containsOwn[*ast.DeferStmt](l.Body) {
 		return nil, "the loop body defers a call, which on a panic would run before the hold's deferred Unlock, with the lock held"
 	}
 	before, why := c.holdSite(l, path, p)
@@ -73,8 +73,7 @@ func (c *checker) holdSite(l *chains.Loop, path []ast.Node, p *plan) (ast.Stmt, 
 	site := ast.Stmt(l.Stmt)
 	hoisted := false
 	for i, n := range path {
-		switch n.(type) {
-		case *ast.ForStmt, *ast.RangeStmt:
+		if isLoop(n) {
 			site, hoisted = n.(ast.Stmt), i > 0
 			if ls, ok := path[min(i+1, len(path)-1)].(*ast.LabeledStmt); ok {
 				site = ls
@@ -133,45 +132,28 @@ func (c *checker) invariantBefore(e ast.Expr, fn ast.Node, pos token.Pos) bool {
 }
 
 // reassigned reports whether fn assigns v anywhere but at its declaration.
+// Taking the address of a lock held by value (a mutex) is how it is
+// locked, not a change of v.
 func (c *checker) reassigned(v *types.Var, fn ast.Node) bool {
-	info := c.pass.TypesInfo
-	assigns := func(e ast.Expr) bool {
-		id, ok := ast.Unparen(e).(*ast.Ident)
-		return ok && id.Pos() != v.Pos() && (info.Uses[id] == v || info.Defs[id] == v)
-	}
+	_, isStruct := v.Type().Underlying().(*types.Struct)
 	found := false
-	ast.Inspect(fn, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.AssignStmt:
-			found = found || slices.ContainsFunc(n.Lhs, assigns)
-		case *ast.IncDecStmt:
-			found = found || assigns(n.X)
-		case *ast.RangeStmt:
-			found = found || n.Key != nil && assigns(n.Key) || n.Value != nil && assigns(n.Value)
-		case *ast.UnaryExpr:
-			// &v lets a pointer change v; a lock held by value (a
-			// mutex) is addressed to be locked, which is no change.
-			if n.Op == token.AND && assigns(n.X) {
-				_, isStruct := v.Type().Underlying().(*types.Struct)
-				found = found || !isStruct
-			}
-		}
+	assignTargets(fn, func(e ast.Expr, addr bool) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		found = ok && c.pass.TypesInfo.Uses[id] == v && !(addr && isStruct)
 		return !found
 	})
 	return found
 }
 
-// defers reports whether body holds a defer statement outside function
-// literals.
-func defers(body ast.Node) bool {
+// containsOwn reports whether n holds a node of type T outside function
+// literals (a defer or return of n's own function).
+func containsOwn[T ast.Node](n ast.Node) bool {
 	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n.(type) {
-		case *ast.FuncLit:
+	ast.Inspect(n, func(x ast.Node) bool {
+		if _, ok := x.(*ast.FuncLit); ok || found {
 			return false
-		case *ast.DeferStmt:
-			found = true
 		}
+		_, found = x.(T)
 		return !found
 	})
 	return found

@@ -257,7 +257,7 @@ func (c *checker) pairedLockStmts(list []ast.Stmt, acq chains.LockOp) ([]ast.Stm
 	for _, st := range list {
 		lo, ok := c.plainLockStmt(st, acq)
 		if !ok {
-			if held && returns(st) {
+			if held && containsOwn[*ast.ReturnStmt](st) {
 				return nil, false
 			}
 			continue
@@ -324,9 +324,9 @@ func (c *checker) reportPhases(ph *phases) {
 	for _, f := range ph.fs {
 		names = append(names, f.l.ChainName)
 	}
-	msg := fmt.Sprintf("lock %s is acquired once per middleware of %s%s, phases of one call under one lock; "+
+	msg := fmt.Sprintf("%s once per middleware of %s%s, phases of one call under one lock; "+
 		"take it once for all of them with chainruntime.NewHold and range over chainruntime.Batched",
-		lock.Name, strings.Join(names, " and "), ph.regionsPhrase())
+		lockPhrase(lock), strings.Join(names, " and "), ph.regionsPhrase())
 	d := analysis.Diagnostic{Pos: lock.Call.Pos(), End: lock.Call.End(), Category: "chainlock"}
 	for _, f := range ph.fs[1:] {
 		a := f.sec.acq

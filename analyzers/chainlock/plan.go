@@ -493,27 +493,42 @@ func (c *checker) predicateVars(l *chains.Loop, cond ast.Expr, init ast.Stmt) st
 	return why
 }
 
-func (c *checker) assignedIn(n ast.Node) map[*types.Var]bool {
-	info := c.pass.TypesInfo
-	out := map[*types.Var]bool{}
-	mark := func(e ast.Expr) {
-		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
-			if v, ok := info.Uses[id].(*types.Var); ok {
-				out[v] = true
-			}
-		}
-	}
+// assignTargets calls visit with each expression the code of n assigns to
+// (function literals included), with addr true where n only takes its
+// address (&x, through which it may change anywhere); visit returns false
+// to stop. It is what assignedIn, reassigned and rebindsLock share.
+func assignTargets(n ast.Node, visit func(target ast.Expr, addr bool) bool) {
+	more := true
 	ast.Inspect(n, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			for _, e := range n.Lhs {
-				mark(e)
+				more = more && visit(e, false)
 			}
 		case *ast.IncDecStmt:
-			mark(n.X)
+			more = more && visit(n.X, false)
+		case *ast.RangeStmt:
+			if n.Tok == token.ASSIGN {
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					more = more && (e == nil || visit(e, false))
+				}
+			}
 		case *ast.UnaryExpr:
 			if n.Op == token.AND {
-				mark(n.X)
+				more = more && visit(n.X, true)
+			}
+		}
+		return more
+	})
+}
+
+// assignedIn returns the variables n assigns or takes the address of.
+func (c *checker) assignedIn(n ast.Node) map[*types.Var]bool {
+	out := map[*types.Var]bool{}
+	assignTargets(n, func(e ast.Expr, _ bool) bool {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+			if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
+				out[v] = true
 			}
 		}
 		return true

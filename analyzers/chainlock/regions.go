@@ -121,25 +121,11 @@ func (c *checker) rebindsLock(n ast.Node, acq chains.LockOp) bool {
 	}
 	lock, root := types.ExprString(acq.Lock), lockObjs[0]
 	found := false
-	ast.Inspect(n, func(x ast.Node) bool {
-		var lhs []ast.Expr
-		switch x := x.(type) {
-		case *ast.AssignStmt:
-			lhs = x.Lhs
-		case *ast.IncDecStmt:
-			lhs = []ast.Expr{x.X}
-		case *ast.UnaryExpr:
-			if x.Op == token.AND {
-				lhs = []ast.Expr{x.X} // its address taken, it may change anywhere
-			}
-		}
-		for _, l := range lhs {
-			s := types.ExprString(l)
-			if objs := c.objects(l); len(objs) > 0 && objs[0] == root &&
-				(s == lock || strings.HasPrefix(lock, s+".") || strings.HasPrefix(lock, s+"[")) {
-				found = true
-			}
-		}
+	assignTargets(n, func(l ast.Expr, _ bool) bool {
+		s := types.ExprString(l)
+		objs := c.objects(l)
+		found = len(objs) > 0 && objs[0] == root &&
+			(s == lock || strings.HasPrefix(lock, s+".") || strings.HasPrefix(lock, s+"["))
 		return !found
 	})
 	return found
@@ -194,22 +180,6 @@ func breaksOut(n ast.Node) bool {
 		return true
 	}
 	return isLoop(n)
-}
-
-// returns reports whether st holds a return statement outside function
-// literals.
-func returns(st ast.Stmt) bool {
-	found := false
-	ast.Inspect(st, func(n ast.Node) bool {
-		switch n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			found = true
-		}
-		return !found
-	})
-	return found
 }
 
 // gotoTouches reports whether a goto of fn (outside nested function
