@@ -63,15 +63,21 @@ func (c *checker) reportBuilt(b *built) {
 			Message: "the chain " + r.ChainName + " runs here"})
 	}
 	fix, hold, why := c.builtFix(b)
+	// What to do, with or without a fix: the iterator the fix writes, or
+	// the one to write by hand.
+	iter := "Batched"
+	switch {
+	case lock.Kind == chains.Helper:
+		iter = "BatchedFunc"
+	case why == "" && !hold:
+		iter = "BatchedLocker"
+	}
+	d.Message += "; append the middlewares themselves and batch consecutive synchronous middlewares under one acquisition with chainruntime." +
+		iter + " where " + c.text(b.chain) + " runs"
 	if why != "" {
 		d.Message += "; no fix offered: " + why
 	} else {
-		iter := "chainruntime.BatchedLocker"
-		if hold {
-			iter = "chainruntime.Batched"
-		}
-		d.Message += "; append the middlewares themselves and batch consecutive synchronous middlewares under one acquisition with " +
-			iter + " where " + c.text(b.chain) + " runs" + fixes.RequirementNote(c.pass, runner.File)
+		d.Message += fixes.RequirementNote(c.pass, runner.File)
 		d.SuggestedFixes = []analysis.SuggestedFix{fix}
 	}
 	c.r.Report(d)

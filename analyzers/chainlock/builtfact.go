@@ -58,8 +58,9 @@ func (c *checker) importedBuilt(l *chains.Loop) {
 			Pos: ec.Call.Pos(), End: ec.Call.End(), Category: "chainlock",
 			Message: fmt.Sprintf("lock %s is acquired once per middleware of %s: each element is a closure, appended in package %s (%s), "+
 				"that takes it around its middleware, and this loop runs them one after another (N acquisitions for an N-middleware chain); "+
+				"append the middlewares themselves in package %s and batch consecutive synchronous middlewares under one acquisition with chainruntime.Batched where the chain runs; "+
 				"no fix offered: the loop runs a chain that another package builds, and the fix rewrites the construction together with every loop that runs the chain, in one package",
-				f.Lock, l.ChainName, pkg, f.At),
+				f.Lock, l.ChainName, pkg, f.At, pkg),
 		})
 		return
 	}

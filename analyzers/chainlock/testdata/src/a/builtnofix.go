@@ -381,7 +381,7 @@ var nfHelper []Middleware
 func NfHelper(mws []Middleware) {
 	for _, mw := range mws {
 		nfHelper = append(nfHelper, func(r *Request) *Request {
-			nfHelperVM.withGIL(func() { // want `the lock of helper nfHelperVM.withGIL is taken once per middleware of mws: each closure appended to nfHelper takes it around its middleware, and the loop over nfHelper runs them one after another \(N acquisitions for an N-middleware chain\); no fix offered: the closures take nfHelperVM.withGIL, a with-lock helper, and the fix moves only a mutex, read lock or Locker into the runtime`
+			nfHelperVM.withGIL(func() { // want `the lock of helper nfHelperVM.withGIL is taken once per middleware of mws: each closure appended to nfHelper takes it around its middleware, and the loop over nfHelper runs them one after another \(N acquisitions for an N-middleware chain\); append the middlewares themselves and batch consecutive synchronous middlewares under one acquisition with chainruntime\.BatchedFunc where nfHelper runs; no fix offered: the closures take nfHelperVM.withGIL, a with-lock helper, and the fix moves only a mutex, read lock or Locker into the runtime`
 				r = mw(r)
 			})
 			return r
